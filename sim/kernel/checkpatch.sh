@@ -153,10 +153,15 @@ extract_scripts() {
 	local stamp want top m
 	local -a names=()
 
-	[[ -f $TARBALL ]] ||
-		die_env "'$TARBALL' not found (apt-get install linux-source-6.12, or use --kernel-src)"
-	want="$TARBALL $(stat -c '%s %Y' -- "$TARBALL")"
 	stamp=$WORKDIR/tree/.complete
+	if [[ ! -f $TARBALL ]]; then
+		# A cache extracted earlier is still good without the tarball.
+		if [[ -f $stamp ]] && tree_complete "$WORKDIR/tree"; then
+			return 0
+		fi
+		die_env "'$TARBALL' not found (apt-get install linux-source-6.12, or use --kernel-src)"
+	fi
+	want="$TARBALL $(stat -c '%s %Y' -- "$TARBALL")"
 	if [[ -f $stamp && $(<"$stamp") == "$want" ]] && tree_complete "$WORKDIR/tree"; then
 		return 0
 	fi
@@ -181,6 +186,7 @@ extract_scripts() {
 		die_env "extracting from '$TARBALL' failed"
 	mkdir -p "$FETCH_TMP/include" # see run_checkpatch (--root)
 	printf '%s\n' "$want" >"$FETCH_TMP/.complete"
+	chmod 755 "$FETCH_TMP"
 
 	rm -rf -- "$WORKDIR/tree"
 	mv -- "$FETCH_TMP" "$WORKDIR/tree" || die_env "cannot populate '$WORKDIR/tree'"
@@ -203,8 +209,8 @@ run_tool() {
 }
 
 main() {
-	local f abs bad=0 nbad=0 kdoc_extra
-	local -a cp_args=()
+	local f abs bad=0 nbad=0
+	local -a cp_args=() kdoc_extra=()
 
 	parse_args "$@"
 	command -v perl >/dev/null 2>&1 || die_env "'perl' not found (Debian package: perl)"
@@ -226,6 +232,7 @@ main() {
 		SCRIPTS=$WORKDIR/tree/scripts
 	fi
 	SCRIPTS=$(cd "$SCRIPTS" && pwd)
+	info "using $SCRIPTS/checkpatch.pl and $SCRIPTS/kernel-doc"
 
 	# checkpatch.pl writes a CamelCase cache file (.checkpatch-camelcase.*)
 	# into its working directory and reads .checkpatch.conf from there and

@@ -1,5 +1,5 @@
-#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
 #
 # kobj-check.sh - prove that the vfiosim core builds, unchanged, as kernel code.
 #
