@@ -275,6 +275,15 @@ check_compiler() {
 	cross=$(sed -n -E 's/^override CROSS_COMPILE = *([^ ]*).*/\1/p' "$vars" | head -n 1)
 	[[ -n $cc ]] || return 0
 	need_cmd "$cross$cc" "$cc"
+	need_cmd "${cross}nm" binutils
+}
+
+# W=1 makes kbuild run scripts/kernel-doc (a perl script using Pod::Usage,
+# which perl-base alone lacks) on every .c file.
+check_perl() {
+	need_cmd perl perl
+	perl -MPod::Usage -e 1 2>/dev/null ||
+		die_env "perl lacks Pod::Usage, needed by scripts/kernel-doc (Debian package: perl)"
 }
 
 main() {
@@ -311,6 +320,7 @@ main() {
 	fi
 	info "kernel headers: $version ($hdr)"
 	check_compiler "$hdr"
+	check_perl
 
 	SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/kobj-check.XXXXXX") ||
 		die_env "cannot create a scratch directory"
@@ -327,12 +337,13 @@ main() {
 
 	info "building ${objs[*]} from $CORE_DIR"
 	out=$(make "${make_args[@]}" "${objs[@]}" 2>&1) || rc=$?
-	# Report the core's own paths rather than the scratch copies.
-	out=${out//"$SCRATCH/"/"$CORE_DIR/"}
+	# Report the core's own paths rather than the scratch copies (but keep
+	# V=1 command lines exact).
+	((VERBOSE)) || out=${out//"$SCRATCH/"/"$CORE_DIR/"}
 	printf '%s\n' "$out"
 
-	if ((rc != 0)) && grep -q -E 'error while loading shared libraries|: command not found' <<<"$out"; then
-		die_env "the kbuild tool chain could not run (see above; missing gcc-12 or libelf1?)"
+	if ((rc != 0)) && grep -q -E "error while loading shared libraries|: command not found|env: '[^']+': No such file or directory" <<<"$out"; then
+		die_env "the kbuild tool chain could not run (see above; missing libelf1 or perl?)"
 	fi
 
 	status=0
