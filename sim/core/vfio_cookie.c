@@ -116,10 +116,10 @@ static int vfio_cookie_insert(struct vfio_cookie_space *space,
 
 	if (vfio_cookie_is_fixed(space, cookie)) {
 		offset = vfio_cookie_legacy_offset(cookie->index);
-	} else if (space->layout == VFIO_COOKIE_LAYOUT_LEGACY) {
-		/* More than 1 TiB cannot be expressed as index << 40. */
-		return -EOVERFLOW;
 	} else {
+		/* More than 1 TiB cannot be expressed as index << 40. */
+		if (space->layout == VFIO_COOKIE_LAYOUT_LEGACY)
+			return -EOVERFLOW;
 		ret = vfio_cookie_find_gap(space, cookie->span, &offset);
 		if (ret)
 			return ret;

@@ -132,7 +132,7 @@ struct vfio_cookie {
  */
 struct vfio_cookie_space {
 	struct maple_tree mt;
-	struct mutex lock;
+	struct mutex lock; /* serialises writers of @mt and the fields below */
 	enum vfio_cookie_layout layout;
 	struct vfio_cookie_region *regions;
 	struct vfio_cookie **region_cookies;

@@ -1,5 +1,5 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# shellcheck shell=bash
 #
 # checkpatch.sh - run the kernel's own style checkers on vfiosim sources.
 #
@@ -47,6 +47,7 @@ VERBOSE=0
 SCRATCH=
 FETCH_TMP=
 SCRIPTS=
+LOCK_FD=
 declare -a FILES=()
 
 usage() {
@@ -148,6 +149,23 @@ tree_complete() {
 	return 0
 }
 
+# Serialise cache population between concurrent runs (e.g. ctest -j).
+lock_workdir() {
+	mkdir -p -- "$WORKDIR" || die_env "cannot create '$WORKDIR'"
+	command -v flock >/dev/null 2>&1 || return 0
+	# A read-only cache that is already complete needs no lock.
+	if ! exec {LOCK_FD}>"$WORKDIR/.lock"; then
+		LOCK_FD=
+		return 0
+	fi 2>/dev/null
+	flock -w 900 "$LOCK_FD" || die_env "timed out waiting for '$WORKDIR/.lock'"
+}
+
+unlock_workdir() {
+	[[ -z $LOCK_FD ]] || exec {LOCK_FD}>&-
+	LOCK_FD=
+}
+
 # Extract MEMBERS from the tarball into $WORKDIR/tree (once per tarball).
 extract_scripts() {
 	local stamp want top m
@@ -159,7 +177,8 @@ extract_scripts() {
 		if [[ -f $stamp ]] && tree_complete "$WORKDIR/tree"; then
 			return 0
 		fi
-		die_env "'$TARBALL' not found (apt-get install linux-source-6.12, or use --kernel-src)"
+		die_env "'$TARBALL' not found" \
+			"(apt-get install linux-source-6.12, or use --kernel-src)"
 	fi
 	want="$TARBALL $(stat -c '%s %Y' -- "$TARBALL")"
 	if [[ -f $stamp && $(<"$stamp") == "$want" ]] && tree_complete "$WORKDIR/tree"; then
@@ -184,7 +203,6 @@ extract_scripts() {
 	info "extracting ${MEMBERS[*]} from $TARBALL (once)"
 	tar -xJf "$TARBALL" -C "$FETCH_TMP" --strip-components=1 "${names[@]}" ||
 		die_env "extracting from '$TARBALL' failed"
-	mkdir -p "$FETCH_TMP/include" # see run_checkpatch (--root)
 	printf '%s\n' "$want" >"$FETCH_TMP/.complete"
 	chmod 755 "$FETCH_TMP"
 
@@ -215,7 +233,8 @@ main() {
 	parse_args "$@"
 	command -v perl >/dev/null 2>&1 || die_env "'perl' not found (Debian package: perl)"
 	# checkpatch.pl needs modules that perl-base alone does not ship.
-	perl -MTerm::ANSIColor -MEncode -MGetopt::Long -MFile::Basename -MCwd -e 1 2>/dev/null ||
+	perl -MTerm::ANSIColor -MEncode -MGetopt::Long -MFile::Basename -MCwd \
+		-e 1 2>/dev/null ||
 		die_env "perl lacks modules checkpatch.pl needs (Debian package: perl)"
 
 	for f in "${FILES[@]}"; do
@@ -228,7 +247,9 @@ main() {
 		if [[ -n $KSRC ]]; then
 			info "'$KSRC' lacks the checkpatch scripts; using $WORKDIR"
 		fi
+		lock_workdir
 		extract_scripts
+		unlock_workdir
 		SCRIPTS=$WORKDIR/tree/scripts
 	fi
 	SCRIPTS=$(cd "$SCRIPTS" && pwd)
@@ -271,7 +292,8 @@ main() {
 	done
 
 	if ((nbad)); then
-		printf '%s: FAIL: %d of %d file(s) have findings\n' "$PROG" "$nbad" "${#FILES[@]}" >&2
+		printf '%s: FAIL: %d of %d file(s) have findings\n' \
+			"$PROG" "$nbad" "${#FILES[@]}" >&2
 		return 1
 	fi
 	info "PASS: ${#FILES[@]} file(s) clean"

@@ -1,5 +1,5 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# shellcheck shell=bash
 #
 # kobj-check.sh - prove that the vfiosim core builds, unchanged, as kernel code.
 #
@@ -29,6 +29,10 @@ readonly PROG=${0##*/}
 # Package-name pattern for the flavour we build against.
 readonly HDR_RE='^linux-headers-6\.12\.[0-9]+\+deb12-amd64$'
 
+# make output meaning a build tool could not run at all (environment error).
+TOOL_FAILURE_RE="error while loading shared libraries|: command not found"
+readonly TOOL_FAILURE_RE+="|env: '[^']+': No such file"
+
 WORKDIR=
 HEADERS=
 UPDATE=0
@@ -36,6 +40,8 @@ VERBOSE=0
 KEEP=0
 CORE_DIR=
 SCRATCH=
+SCRATCH_FETCH=
+LOCK_FD=
 
 usage() {
 	cat <<EOF
@@ -77,6 +83,7 @@ info() {
 }
 
 cleanup() {
+	[[ -z $SCRATCH_FETCH ]] || rm -rf -- "$SCRATCH_FETCH"
 	if [[ -n $SCRATCH && -d $SCRATCH ]]; then
 		if ((KEEP)); then
 			info "scratch directory kept: $SCRATCH"
@@ -151,6 +158,23 @@ parse_args() {
 	if [[ -z $WORKDIR ]]; then
 		WORKDIR=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/vfiosim/kheaders
 	fi
+}
+
+# Serialise cache population between concurrent runs (e.g. ctest -j).
+lock_workdir() {
+	mkdir -p -- "$WORKDIR" || die_env "cannot create '$WORKDIR'"
+	command -v flock >/dev/null 2>&1 || return 0
+	# A read-only cache that is already complete needs no lock.
+	if ! exec {LOCK_FD}>"$WORKDIR/.lock"; then
+		LOCK_FD=
+		return 0
+	fi 2>/dev/null
+	flock -w 900 "$LOCK_FD" || die_env "timed out waiting for '$WORKDIR/.lock'"
+}
+
+unlock_workdir() {
+	[[ -z $LOCK_FD ]] || exec {LOCK_FD}>&-
+	LOCK_FD=
 }
 
 # Newest "<abi>" (e.g. 6.12.117+deb12) already unpacked in the cache, if any.
@@ -250,9 +274,10 @@ fixup_tree() {
 	# the sibling directory, relative to the Makefile's own location so the
 	# cache can be moved.  The $(...) are make functions, not shell.
 	# shellcheck disable=SC2016
-	sed -i -E \
-		's@^include /usr/src/(linux-headers-[^/]+-common/Makefile)$@include $(dir $(lastword $(MAKEFILE_LIST)))../\1@' \
-		"$mk"
+	local here='$(dir $(lastword $(MAKEFILE_LIST)))'
+	local common='linux-headers-[^/]+-common/Makefile'
+
+	sed -i -E "s@^include /usr/src/($common)\$@include $here../\\1@" "$mk"
 	if grep -q '^include /' "$mk"; then
 		die_env "could not rewrite the absolute include in '$mk'"
 	fi
@@ -275,15 +300,31 @@ check_compiler() {
 	cross=$(sed -n -E 's/^override CROSS_COMPILE = *([^ ]*).*/\1/p' "$vars" | head -n 1)
 	[[ -n $cc ]] || return 0
 	need_cmd "$cross$cc" "$cc"
-	need_cmd "${cross}nm" binutils
+	need_cmd "${cross}nm" "binutils"
 }
 
 # W=1 makes kbuild run scripts/kernel-doc (a perl script using Pod::Usage,
 # which perl-base alone lacks) on every .c file.
 check_perl() {
-	need_cmd perl perl
+	need_cmd perl "perl"
 	perl -MPod::Usage -e 1 2>/dev/null ||
 		die_env "perl lacks Pod::Usage, needed by scripts/kernel-doc (Debian package: perl)"
+}
+
+# Copy stdin to stdout, naming the core's own files in compiler and objtool
+# diagnostics instead of their scratch copies; other lines (make's, V=1
+# command lines) keep the scratch paths, which are what make really used.
+map_paths() {
+	local line
+
+	while IFS= read -r line; do
+		case $line in
+		"$SCRATCH/"* | "In file included from $SCRATCH/"* | *" from $SCRATCH/"*)
+			line=${line/"$SCRATCH/"/"$CORE_DIR/"}
+			;;
+		esac
+		printf '%s\n' "$line"
+	done
 }
 
 main() {
@@ -291,7 +332,8 @@ main() {
 	local -a objs=() make_args=()
 
 	parse_args "$@"
-	need_cmd make make
+	need_cmd make "make"
+	check_perl
 
 	for f in "$CORE_DIR"/*.c; do
 		[[ -e $f ]] || continue
@@ -310,9 +352,11 @@ main() {
 		if [[ -z $abi ]] || ((UPDATE)); then
 			local newest
 			newest=$(apt_newest_abi)
-			if [[ $newest != "$abi" ]]; then
+			lock_workdir
+			if [[ ! -e $WORKDIR/$newest/.complete ]]; then
 				fetch_headers "$newest"
 			fi
+			unlock_workdir
 			abi=$newest
 		fi
 		hdr=$WORKDIR/$abi/usr/src/linux-headers-$abi-amd64
@@ -320,7 +364,6 @@ main() {
 	fi
 	info "kernel headers: $version ($hdr)"
 	check_compiler "$hdr"
-	check_perl
 
 	SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/kobj-check.XXXXXX") ||
 		die_env "cannot create a scratch directory"
@@ -337,12 +380,10 @@ main() {
 
 	info "building ${objs[*]} from $CORE_DIR"
 	out=$(make "${make_args[@]}" "${objs[@]}" 2>&1) || rc=$?
-	# Report the core's own paths rather than the scratch copies (but keep
-	# V=1 command lines exact).
-	((VERBOSE)) || out=${out//"$SCRATCH/"/"$CORE_DIR/"}
+	out=$(map_paths <<<"$out")
 	printf '%s\n' "$out"
 
-	if ((rc != 0)) && grep -q -E "error while loading shared libraries|: command not found|env: '[^']+': No such file or directory" <<<"$out"; then
+	if ((rc != 0)) && grep -q -E "$TOOL_FAILURE_RE" <<<"$out"; then
 		die_env "the kbuild tool chain could not run (see above; missing libelf1 or perl?)"
 	fi
 
@@ -369,6 +410,5 @@ main() {
 	return "$status"
 }
 
-SCRATCH_FETCH=
-trap 'cleanup; [[ -z $SCRATCH_FETCH ]] || rm -rf -- "$SCRATCH_FETCH"' EXIT
+trap cleanup EXIT
 main "$@"
