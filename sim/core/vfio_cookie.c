@@ -18,15 +18,16 @@ static u64 vfio_cookie_span(u64 size)
 }
 
 /*
- * Natural alignment of a cookie, capped at PUD_SIZE so huge pfnmaps can be
- * used and OR-ing an offset inside the region into the cookie still equals
- * adding it (20250716184028.GA2177603@ziepe.ca,
- * cec694f109f705ab9e20c2641c1558aa19bcb25b.camel@amazon.com).
+ * Natural alignment of a cookie: its span rounded up to a power of two.
+ * Userspace ORs an offset inside a region into the cookie instead of adding
+ * it (cec694f109f705ab9e20c2641c1558aa19bcb25b.camel@amazon.com), which is
+ * only the same for a naturally aligned cookie, and huge pfnmaps want at
+ * least min(PUD_SIZE, size) (20250716184028.GA2177603@ziepe.ca), which
+ * natural alignment implies.  Capping the alignment at PUD_SIZE, as that
+ * mail suggests, would break OR for every region over 1 GiB.
  */
 static u64 vfio_cookie_align(u64 span)
 {
-	if (span >= PUD_SIZE)
-		return PUD_SIZE;
 	return roundup_pow_of_two(span);
 }
 
@@ -168,8 +169,10 @@ static int vfio_cookie_create(struct vfio_cookie_space *space,
 		return ret;
 	}
 
-	if (kind == VFIO_COOKIE_REGION)
+	if (kind == VFIO_COOKIE_REGION) {
 		space->region_cookies[index] = cookie;
+		space->nr_region_cookies++;
+	}
 	*out = cookie;
 	return 0;
 }
@@ -189,6 +192,7 @@ static void vfio_cookie_space_release(struct vfio_cookie_space *space)
 	}
 	mas_unlock(&mas);
 	space->nr_cookies = 0;
+	space->nr_region_cookies = 0;
 	mutex_unlock(&space->lock);
 
 	/*
@@ -281,8 +285,8 @@ out_unlock:
  * each region's cookie when its offset is first asked for.
  *
  * Context: Process context.  May sleep.
- * Return: 0, -EINVAL for a bad argument, -ENOMEM.  On error nothing is
- * left allocated.
+ * Return: 0, -EINVAL for a bad argument, -ENOSPC when a COMPAT region over
+ * 1 TiB finds no gap, -ENOMEM.  On error nothing is left allocated.
  */
 int vfio_cookie_space_init(struct vfio_cookie_space *space,
 			   enum vfio_cookie_layout layout,
@@ -404,6 +408,10 @@ static int vfio_cookie_new_alias(struct vfio_cookie_space *space, u32 target,
 	lockdep_assert_held(&space->lock);
 
 	if (space->next_index > VFIO_COOKIE_INDEX_MAX)
+		return -ENOSPC;
+	/* Every region must still find a cookie when it is first asked for. */
+	if (space->nr_cookies + (space->nr_regions - space->nr_region_cookies) >=
+	    space->max_cookies)
 		return -ENOSPC;
 	ret = vfio_cookie_create(space, VFIO_COOKIE_ALIAS, space->next_index,
 				 target, attrs, out);
@@ -559,8 +567,9 @@ static struct vfio_cookie *vfio_cookie_tryget(struct vfio_cookie_space *space,
  * takes another with vfio_cookie_get().
  *
  * Context: Any context.  Takes and releases the RCU read lock.
- * Return: the cookie with a reference held; ERR_PTR(-EINVAL) for a zero or
- * unaligned @offset or @len, or a cookie that cannot be mmapped;
+ * Return: the cookie with a reference held; ERR_PTR(-EINVAL) for a zero
+ * @len, an @offset or @len that is not page aligned, or a cookie that cannot
+ * be mmapped;
  * ERR_PTR(-EOVERFLOW) when @offset + @len wraps; ERR_PTR(-ENXIO) when no
  * live cookie contains the whole range.
  */
@@ -853,7 +862,7 @@ bool vfio_cookie_space_validate(struct vfio_cookie_space *space,
 	MA_STATE(mas, &space->mt, 0, 0);
 	struct vfio_cookie *cookie;
 	const char *why = NULL;
-	u32 entries = 0, index;
+	u32 entries = 0, created = 0, index;
 	long regions = 0;
 
 	mutex_lock(&space->lock);
@@ -887,6 +896,7 @@ bool vfio_cookie_space_validate(struct vfio_cookie_space *space,
 
 		if (own) {
 			regions--;
+			created++;
 			continue;
 		}
 		if (space->layout == VFIO_COOKIE_LAYOUT_LEGACY && fixed_slot)
@@ -897,6 +907,8 @@ bool vfio_cookie_space_validate(struct vfio_cookie_space *space,
 	}
 	if (!why && regions)
 		why = "region cookies in the tree and in the region table differ";
+	if (!why && created != space->nr_region_cookies)
+		why = "region cookie count differs from the region table";
 	mutex_unlock(&space->lock);
 
 	if (reason)

@@ -12,9 +12,9 @@
  *   COMPAT   the fixed vfio-pci indices 0..8 keep index << 40, every other
  *            cookie is allocated from the free gaps (Alex Williamson,
  *            20250804124909.67462343.alex.williamson@redhat.com).
- *   COMPACT  every cookie is allocated, packed low and aligned to
- *            min(PUD_SIZE, roundup_pow_of_two(span)) (Jason Gunthorpe,
- *            20250716184028.GA2177603@ziepe.ca), created on first use.
+ *   COMPACT  every cookie is allocated, packed low and naturally aligned
+ *            (roundup_pow_of_two(span), so OR-ing an offset into a cookie
+ *            equals adding it), created on first use.
  *
  * Concurrency:
  *
@@ -127,8 +127,10 @@ struct vfio_cookie {
  * @region_cookies: the cookie of each region once it exists, else NULL
  * @nr_regions: number of entries in @regions
  * @next_index: the index the next alias gets (never reused)
- * @nr_cookies: tree entries: live cookies and tombstones of dropped aliases
- * @max_cookies: limit on @nr_cookies; beyond it the space gives -ENOSPC
+ * @nr_cookies: tree entries: live cookies and dropped aliases
+ * @nr_region_cookies: entries of @region_cookies that are set
+ * @max_cookies: limit on @nr_cookies; beyond it the space gives -ENOSPC,
+ *	and aliases always leave room for the regions not yet created
  */
 struct vfio_cookie_space {
 	struct maple_tree mt;
@@ -139,6 +141,7 @@ struct vfio_cookie_space {
 	u32 nr_regions;
 	u32 next_index;
 	u32 nr_cookies;
+	u32 nr_region_cookies;
 	u32 max_cookies;
 };
 
