@@ -736,6 +736,84 @@ static void ev_irqset(struct sim_replay *r, struct sim_file *f)
 	check_plain(r, err, 0);
 }
 
+/* ---- where an address lands ---- */
+
+#define SIM_LEGACY_MASK	((1ULL << VFIO_COOKIE_LEGACY_SHIFT) - 1)
+
+static void explain_miss(struct sim_replay *r, const struct vfiosim_addr *a,
+			 u64 off)
+{
+	if (a->kind == VFIOSIM_ADDR_LITERAL)
+		say(r, "hard-coded offset %#llx (region %llu << 40 + %#llx) "
+		       "is in no cookie under layout %s",
+		    (unsigned long long)off,
+		    (unsigned long long)(off >> VFIO_COOKIE_LEGACY_SHIFT),
+		    (unsigned long long)(off & SIM_LEGACY_MASK),
+		    vfiosim_layout_name(r->layout));
+	else if (a->has_from)
+		say(r, "offset %#llx learned on p%d.fd%d is in no cookie of "
+		       "this fd", (unsigned long long)off, a->from_pid,
+		    a->from_fd);
+	else
+		say(r, "offset %#llx is in no cookie", (unsigned long long)off);
+}
+
+/*
+ * Did the access reach the region the client meant?  A hard-coded offset
+ * means region off >> 40; a region address means its own region; an offset
+ * learned on another fd means the region it named there.  Returns true
+ * (and says why) when it reached another one: a silent wrong access.
+ */
+static bool wrong_target(struct sim_replay *r, struct sim_file *f,
+			 const struct vfiosim_addr *a, u64 off,
+			 const struct vfio_cookie *c)
+{
+	u64 pos = off - c->offset;
+	u32 want;
+	u64 want_pos;
+
+	if (a->kind == VFIOSIM_ADDR_LITERAL) {
+		want = off >> VFIO_COOKIE_LEGACY_SHIFT;
+		want_pos = off & SIM_LEGACY_MASK;
+	} else if (a->kind == VFIOSIM_ADDR_REGION && !a->wc) {
+		want = a->index;
+		want_pos = a->off;
+	} else {
+		return false;
+	}
+	if (c->kind == VFIO_COOKIE_REGION && c->target == want && pos == want_pos)
+		return false;
+	if (a->kind == VFIOSIM_ADDR_LITERAL)
+		say(r, "hard-coded offset %#llx meant region %u + %#llx, "
+		       "reaches %s %u + %#llx under layout %s",
+		    (unsigned long long)off, want,
+		    (unsigned long long)want_pos,
+		    c->kind == VFIO_COOKIE_ALIAS ? "an alias of region" :
+						   "region",
+		    c->target, (unsigned long long)pos,
+		    vfiosim_layout_name(r->layout));
+	else if (a->has_from)
+		say(r, "offset learned on p%d.fd%d for region %u reaches %s %u "
+		       "+ %#llx on this fd", a->from_pid, a->from_fd, want,
+		    c->kind == VFIO_COOKIE_ALIAS ? "an alias of region" :
+						   "region",
+		    c->target, (unsigned long long)pos);
+	else
+		say(r, "region %u + %#llx lies past its cookie and reaches "
+		       "region %u + %#llx (%s packs cookies together)", want,
+		    (unsigned long long)want_pos, c->target,
+		    (unsigned long long)pos, vfiosim_layout_name(r->layout));
+	(void)f;
+	return true;
+}
+
+/* A success that touched the wrong region is still a mismatch. */
+static void flag_wrong(struct sim_replay *r, bool wrong)
+{
+	if (wrong && r->out->outcome == VFIOSIM_MATCH)
+		mismatch(r);
+}
+
 /* ---- read/write: vfio_pci_rw() ---- */
 
 static bool ranges_overlap(u64 a, u64 alen, u64 b, u64 blen)
@@ -770,7 +848,7 @@ static void ev_rw(struct sim_replay *r, struct sim_proc *p, struct sim_file *f,
 	const struct vfiosim_region *reg;
 	struct vfio_cookie *c;
 	u64 off, pos, done, fill_from = ~0ULL;
-	bool config = false, fills = false;
+	bool config = false, fills = false, wrong = false;
 	u32 target = 0;
 	int ret;
 
@@ -791,10 +869,22 @@ static void ev_rw(struct sim_replay *r, struct sim_proc *p, struct sim_file *f,
 		target = c->target;
 		config = c->kind == VFIO_COOKIE_REGION && target == SIM_CONFIG;
 		pos = off - c->offset;
+		wrong = wrong_target(r, f, &ev->at, off, c);
 	}
 	rcu_read_unlock();
 	if (!c) {
-		say(r, "offset %#llx is in no cookie", (unsigned long long)off);
+		/*
+		 * The legacy layout is vfio-pci's index decode: past a
+		 * region's end inside its 1 TiB window, CONFIG answers
+		 * -EFAULT (vfio_pci_config_rw()), everything else -EINVAL.
+		 */
+		if (r->layout == VFIOSIM_LAYOUT_LEGACY &&
+		    off >> VFIO_COOKIE_LEGACY_SHIFT == SIM_CONFIG &&
+		    region_present(f->dev, SIM_CONFIG)) {
+			check_plain(r, -EFAULT, 0);
+			return;
+		}
+		explain_miss(r, &ev->at, off);
 		check_plain(r, -EINVAL, 0);
 		return;
 	}
@@ -809,6 +899,7 @@ static void ev_rw(struct sim_replay *r, struct sim_proc *p, struct sim_file *f,
 		if (write)
 			config_write(r, f->dev, pos, ev->len);
 		check_plain(r, 0, (s64)ev->len);
+		flag_wrong(r, wrong);
 		return;
 	}
 	/* Alias regions are mmap-only in the alias design. */
@@ -845,6 +936,7 @@ static void ev_rw(struct sim_replay *r, struct sim_proc *p, struct sim_file *f,
 		return;
 	}
 	check_plain(r, 0, (s64)done);
+	flag_wrong(r, wrong);
 	/* Where the simulator knows the bytes (0xff fill), check data=. */
 	if (!write && fills && ev->data_len && r->out->outcome == VFIOSIM_MATCH) {
 		unsigned int i;
@@ -952,6 +1044,7 @@ static int ev_mmap(struct sim_replay *r, struct sim_proc *p, struct sim_file *f)
 	struct vfio_cookie *c;
 	struct sim_vma *v;
 	u64 off, len, pos, va;
+	bool wrong = false;
 	u32 want, got;
 	int ret;
 
@@ -979,6 +1072,15 @@ static int ev_mmap(struct sim_replay *r, struct sim_proc *p, struct sim_file *f)
 		check_plain(r, -EINVAL, 0);
 		return 0;
 	}
+
+	/* Say first where the offset lands, right or wrong. */
+	rcu_read_lock();
+	c = vfio_cookie_lookup(&f->space, off);
+	if (c)
+		wrong = wrong_target(r, f, &ev->at, off, c);
+	else
+		explain_miss(r, &ev->at, off);
+	rcu_read_unlock();
 
 	c = vfio_cookie_mmap_get(&f->space, off, len, &pos);
 	if (IS_ERR(c)) {
@@ -1045,6 +1147,7 @@ static int ev_mmap(struct sim_replay *r, struct sim_proc *p, struct sim_file *f)
 	p->vmas = v;
 
 	check_plain(r, 0, (s64)va);
+	flag_wrong(r, wrong);
 	want = vma_intent(ev, f->dev, c->target);
 	if (r->out->outcome == VFIOSIM_MATCH && got != want) {
 		say(r, "the mapping is %s, the client asked for %s",
