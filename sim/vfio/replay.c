@@ -922,7 +922,8 @@ static void ev_rw(struct sim_replay *r, struct sim_proc *p, struct sim_file *f,
 		/* Memory decode off: -EIO since CVE-2020-12888. */
 		ret = -EIO;
 	}
-	if (reg->has_msix && !reg->msix_mappable &&
+	/* vfio_pci_bar_rw() masks the MSI-X table, mappable or not. */
+	if (reg->has_msix &&
 	    ranges_overlap(pos, done, reg->msix.off, reg->msix.len))
 		fills = true;
 	if (reg->has_fill) {
