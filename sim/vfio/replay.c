@@ -838,8 +838,8 @@ static int vga_clip(u64 pos, u64 count, u64 *done)
 	return -EINVAL;
 }
 
-static void config_write(struct sim_replay *r, struct sim_dev *d, u64 pos,
-			 u64 len);
+static unsigned int config_write(struct sim_replay *r, struct sim_dev *d,
+				 u64 pos, u64 len);
 
 static void ev_rw(struct sim_replay *r, struct sim_proc *p, struct sim_file *f,
 		  bool write)
@@ -896,8 +896,9 @@ static void ev_rw(struct sim_replay *r, struct sim_proc *p, struct sim_file *f,
 			check_plain(r, -EFAULT, 0);
 			return;
 		}
-		if (write)
-			config_write(r, f->dev, pos, ev->len);
+		/* Clearing memory decode zaps; a mapping left live differs. */
+		if (write && config_write(r, f->dev, pos, ev->len))
+			wrong = true;
 		check_plain(r, 0, (s64)ev->len);
 		flag_wrong(r, wrong);
 		return;
@@ -1217,7 +1218,7 @@ static bool zap_reaches(struct sim_replay *r, const struct sim_vma *v)
 	return false;
 }
 
-static void zap_device(struct sim_replay *r, struct sim_dev *d)
+static unsigned int zap_device(struct sim_replay *r, struct sim_dev *d)
 {
 	unsigned int i, missed = 0;
 	struct sim_vma *v;
@@ -1240,34 +1241,42 @@ static void zap_device(struct sim_replay *r, struct sim_dev *d)
 		say(r, "the zap covers only [0, 6 << 40) "
 		       "(20250811160710.174ca708.alex.williamson@redhat.com)");
 	r->res->zap_missed += missed;
+	return missed;
 }
 
 /* PCI_COMMAND writes that clear or set memory decode zap or re-enable. */
-static void config_write(struct sim_replay *r, struct sim_dev *d, u64 pos,
-			 u64 len)
+static unsigned int config_write(struct sim_replay *r, struct sim_dev *d,
+				 u64 pos, u64 len)
 {
 	const struct vfiosim_event *ev = r->ev;
+	unsigned int missed = 0;
 	u64 i = 4 - pos;
 
 	if (!(pos <= 4 && pos + len > 4) || i >= ev->data_len)
-		return;
+		return 0;
 	if (ev->data[i] & 0x2) {
 		d->mem_disabled = false;
-		return;
+		return 0;
 	}
 	if (!d->mem_disabled)
-		zap_device(r, d);
+		missed = zap_device(r, d);
 	d->mem_disabled = true;
+	return missed;
 }
 
 static void ev_reset(struct sim_replay *r, struct sim_file *f)
 {
+	unsigned int missed;
+
 	if (!(f->dev->desc->flags & VFIOSIM_DEV_RESET)) {
 		check_plain(r, -EINVAL, 0);
 		return;
 	}
-	zap_device(r, f->dev);
+	missed = zap_device(r, f->dev);
 	check_plain(r, 0, 0);
+	/* vfio-pci zaps every BAR mapping; one left live is a difference. */
+	if (missed && r->out->outcome == VFIOSIM_MATCH)
+		mismatch(r);
 }
 
 /* vfio_pci_ioeventfd() */
