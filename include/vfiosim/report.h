@@ -21,10 +21,15 @@ enum vfiosim_format {
 	VFIOSIM_FORMAT_NR,
 };
 
-/* What a report shows beside each result's figures. */
-#define VFIOSIM_REPORT_EVENTS	(1u << 0)	/* the events that did not match */
-#define VFIOSIM_REPORT_TABLE	(1u << 1)	/* text: one table of all results */
-#define VFIOSIM_REPORT_MAP	(1u << 2)	/* json: the map of the largest space */
+/*
+ * What a report shows beside each result's figures.
+ * EVENTS: each event that was a mismatch, unsupported or skipped (text and
+ * JSON).  TABLE: text only, one table of all results instead of a summary
+ * line each.  MAP: JSON only, the map of the largest space.
+ */
+#define VFIOSIM_REPORT_EVENTS	(1u << 0)
+#define VFIOSIM_REPORT_TABLE	(1u << 1)
+#define VFIOSIM_REPORT_MAP	(1u << 2)
 
 struct vfiosim_report;
 
@@ -58,10 +63,13 @@ int vfiosim_report_svg(FILE *out, const struct vfiosim_trace *trace,
 		       const struct vfiosim_replay_result *res,
 		       unsigned int nr);
 
-/* The device catalog: one entry per device. */
+/*
+ * The device catalog: one entry per device, @what[i] a line about it (@what
+ * and its entries may be NULL).  Text or JSON; -EINVAL for CSV.
+ */
 int vfiosim_report_devices(FILE *out, enum vfiosim_format format,
 			   const struct vfiosim_device *const *devs,
-			   unsigned int nr);
+			   const char *const *what, unsigned int nr);
 
 /* Names, as the report writes them, and back (-1 when unknown). */
 const char *vfiosim_format_name(enum vfiosim_format format);

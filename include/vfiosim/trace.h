@@ -246,7 +246,7 @@ enum vfiosim_list {
 	VFIOSIM_LIST_IRQ,	/* irq flags=, irqinfo = flags= */
 	VFIOSIM_LIST_PROT,	/* mmap prot= */
 	VFIOSIM_LIST_MAP,	/* mmap flags= */
-	VFIOSIM_LIST_CAPS,	/* rinfo = caps= (SPARSE, TYPE, MSIX) */
+	VFIOSIM_LIST_CAPS,	/* rinfo = caps= (sparse, type, msix_mappable) */
 	VFIOSIM_LIST_NR,
 };
 

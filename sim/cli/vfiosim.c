@@ -1,355 +1,862 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vfiosim: the command line.
+ * vfiosim: the command line (docs/vfiosim.1; design §7 is the contract).
  *
+ *   vfiosim replay  [--design D] [--layout L] [--format text|json] TRACE...
+ *   vfiosim compare [--format text|json|csv] TRACE...
+ *   vfiosim layout  [--design D] [--layout L] [--svg OUT] TRACE
  *   vfiosim devices [--format text|json]
- *   vfiosim layout  [--device NAME] [--layout L|all] [--wc-alias INDEX]...
- *                   [--format text|json]
  *
- * Exit status: 0 success, 1 an operation failed, 2 bad usage or bad input.
+ * Exit status: 0 every event matched, 1 some did not, 2 bad usage or bad
+ * input.
  */
-#include "devices.h"
-
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "sim.h"
+#include "vfiosim/replay.h"
+#include "vfiosim/report.h"
+#include "vfiosim/trace.h"
 
-#define SIM_MAX_COOKIES		64
-#define SIM_MMAP2_REACH		(1ULL << 44)
+#ifndef VFIOSIM_VERSION
+#define VFIOSIM_VERSION "unknown"
+#endif
+#ifndef VFIOSIM_CATALOG_DIR
+#define VFIOSIM_CATALOG_DIR "traces/devices"
+#endif
 
-static const char *const layout_names[] = {
-	[VFIO_COOKIE_LAYOUT_LEGACY] = "legacy",
-	[VFIO_COOKIE_LAYOUT_COMPAT] = "compat",
-	[VFIO_COOKIE_LAYOUT_COMPACT] = "compact",
+#define EXIT_MATCH	0
+#define EXIT_MISMATCH	1
+#define EXIT_USAGE	2
+
+/* What every command shares. */
+struct cli {
+	const char *cmd;
+	const char *catalog;
+	enum vfiosim_format format;
+	int design, layout;	/* -1: the command's default */
+	const char *svg;
+	unsigned int nr_traces;
+	struct vfiosim_trace **traces;
+	bool thread;
 };
 
-enum sim_format { SIM_TEXT, SIM_JSON };
-
-static __attribute__((format(printf, 1, 2))) int usage_error(const char *fmt, ...)
+static __attribute__((format(printf, 2, 3))) int
+usage_error(const struct cli *cli, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "vfiosim: ");
+	fprintf(stderr, "vfiosim%s%s: ", cli->cmd ? " " : "",
+		cli->cmd ? cli->cmd : "");
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'vfiosim --help'.\n");
-	return 2;
+	fprintf(stderr, "\nTry 'vfiosim %s%s--help'.\n",
+		cli->cmd ? cli->cmd : "", cli->cmd ? " " : "");
+	return EXIT_USAGE;
 }
 
-static int parse_format(const char *arg, enum sim_format *format)
+static __attribute__((format(printf, 2, 3))) void
+error(const struct cli *cli, const char *fmt, ...)
 {
-	if (!strcmp(arg, "text"))
-		*format = SIM_TEXT;
-	else if (!strcmp(arg, "json"))
-		*format = SIM_JSON;
-	else
-		return usage_error("unknown format '%s' (text or json)", arg);
-	return 0;
+	va_list ap;
+
+	fprintf(stderr, "vfiosim %s: ", cli->cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }
 
-static void help(FILE *out)
-{
-	fputs("usage: vfiosim COMMAND [OPTIONS]\n"
-	      "\n"
-	      "Simulates per-fd VFIO offset cookies on the kernel's maple tree.\n"
-	      "\n"
-	      "commands:\n"
-	      "  devices   list the built-in device region tables\n"
-	      "  layout    place a device's regions (and WC aliases) under each\n"
-	      "            layout and print the offset space\n"
-	      "\n"
-	      "Run 'vfiosim COMMAND --help' for the options of a command.\n"
-	      "Exit status: 0 success, 1 an operation failed, 2 bad usage.\n",
-	      out);
-}
+static const char help_main[] =
+	"usage: vfiosim COMMAND [OPTIONS] [ARGS]\n"
+	"\n"
+	"Replays recorded VFIO client traces against a simulated device fd\n"
+	"whose offset cookies live in the kernel's maple tree, under four\n"
+	"uAPI designs (legacy setattr alias getmmap) and three offset\n"
+	"layouts (legacy compat compact).\n"
+	"\n"
+	"commands:\n"
+	"  replay   replay traces under one design and layout\n"
+	"  compare  replay traces under every design and layout\n"
+	"  layout   the offset space a trace builds, as a table or an SVG\n"
+	"  devices  the device catalog (traces/devices)\n"
+	"  help     the help of a command\n"
+	"\n"
+	"coming (not implemented yet):\n"
+	"  import-strace  turn an strace log into a trace\n"
+	"  gen            generate a synthetic trace\n"
+	"\n"
+	"Every command takes --catalog DIR (default $VFIOSIM_CATALOG, else\n"
+	VFIOSIM_CATALOG_DIR ")\n"
+	"and --help.  Run 'vfiosim COMMAND --help' for its options; the\n"
+	"manual is docs/vfiosim.1.\n"
+	"\n"
+	"Exit status: 0 every event matched, 1 some did not, 2 bad usage or\n"
+	"bad input.\n";
 
-static void help_layout(FILE *out)
-{
-	fputs("usage: vfiosim layout [--device NAME] [--layout L|all]\n"
-	      "                      [--wc-alias INDEX]... [--format text|json]\n"
-	      "\n"
-	      "Opens a simulated device fd, asks for the offset of every region\n"
-	      "in index order (as QEMU's vfio_get_region_info() loop does), then\n"
-	      "for a write-combining alias of each --wc-alias region, and prints\n"
-	      "the offset space with its figures.\n"
-	      "\n"
-	      "  --device NAME   a device of 'vfiosim devices' (default h100)\n"
-	      "  --layout L      legacy, compat, compact or all (default all)\n"
-	      "  --wc-alias N    ask for a WC alias of region N (repeatable)\n"
-	      "  --format F      text (default) or json\n",
-	      out);
-}
+static const char help_replay[] =
+	"usage: vfiosim replay [--design D] [--layout L] [--format text|json]\n"
+	"                      [--catalog DIR] TRACE...\n"
+	"\n"
+	"Replays each TRACE ('-' is standard input) under one uAPI design and\n"
+	"one offset layout and checks every recorded result.  Text: one line\n"
+	"'TRACE:LINE: outcome: reason' per event that was not a match (or\n"
+	"unchecked), then a summary line per trace.\n"
+	"\n"
+	"  --design D     legacy (default), setattr, alias or getmmap\n"
+	"  --layout L     legacy (default), compat or compact\n"
+	"  --format F     text (default) or json\n"
+	"  --catalog DIR  where 'dev from=NAME' finds NAME.dev\n"
+	"\n"
+	"Exit status: 0 every event matched, 1 some did not, 2 bad usage or\n"
+	"bad input (a parse error is reported as FILE:LINE:COLUMN: message).\n";
 
-struct sim_layout_run {
-	const struct sim_device *dev;
-	enum vfio_cookie_layout layout;
-	const u32 *aliases;
-	unsigned int nr_aliases;
-	enum sim_format format;
-	bool first;
-	unsigned int entries;
+static const char help_compare[] =
+	"usage: vfiosim compare [--format text|json|csv] [--catalog DIR]\n"
+	"                       TRACE...\n"
+	"\n"
+	"Replays each TRACE under every design and every layout (12 results a\n"
+	"trace).  Text: a table of mismatched/unsupported/skipped events, one\n"
+	"row group per trace; JSON: {\"results\": [...]}; CSV: a header and a\n"
+	"row per result.\n"
+	"\n"
+	"  --format F     text (default), json or csv\n"
+	"  --catalog DIR  where 'dev from=NAME' finds NAME.dev\n"
+	"\n"
+	"Exit status: 0 every event matched everywhere, 1 some did not, 2 bad\n"
+	"usage or bad input.\n";
+
+static const char help_layout[] =
+	"usage: vfiosim layout [--design D] [--layout L] [--svg OUT]\n"
+	"                      [--format text|json] [--catalog DIR] TRACE\n"
+	"\n"
+	"Replays TRACE and prints the offset space of its largest device fd\n"
+	"at its fullest, one table per layout.\n"
+	"\n"
+	"  --design D     legacy (default), setattr, alias or getmmap\n"
+	"  --layout L     legacy, compat or compact (default: all three)\n"
+	"  --svg OUT      also draw the spaces to scale, one band per layout,\n"
+	"                 into OUT ('-': standard output, instead of the\n"
+	"                 tables)\n"
+	"  --format F     text (default) or json (the results with their map)\n"
+	"  --catalog DIR  where 'dev from=NAME' finds NAME.dev\n"
+	"\n"
+	"Exit status: 0 every event matched, 1 some did not, 2 bad usage or\n"
+	"bad input.\n";
+
+static const char help_devices[] =
+	"usage: vfiosim devices [--format text|json] [--catalog DIR]\n"
+	"\n"
+	"Lists the device catalog: every NAME.dev of the catalog directory,\n"
+	"as a trace's 'dev D from=NAME' sees it.\n"
+	"\n"
+	"  --format F     text (default) or json\n"
+	"  --catalog DIR  the catalog (default $VFIOSIM_CATALOG, else\n"
+	"                 " VFIOSIM_CATALOG_DIR ")\n";
+
+static const char help_import[] =
+	"usage: vfiosim import-strace [--sidecar FILE] [-o OUT] STRACE_LOG\n"
+	"\n"
+	"Not implemented yet: it will turn an strace log of a VFIO client\n"
+	"into a vfiotrace.\n";
+
+static const char help_gen[] =
+	"usage: vfiosim gen SCENARIO [--seed N] [--ops N] [-o OUT]\n"
+	"\n"
+	"Not implemented yet: it will generate a synthetic vfiotrace.\n";
+
+enum {
+	OPT_DESIGN = 256,
+	OPT_LAYOUT,
+	OPT_FORMAT,
+	OPT_SVG,
+	OPT_CATALOG,
+	OPT_HELP,
 };
 
-static int print_entry(void *priv, const struct vfio_cookie *c, u64 first,
-		       u64 last)
-{
-	struct sim_layout_run *run = priv;
-	bool alias = c->kind == VFIO_COOKIE_ALIAS;
-	bool wc = c->attrs & VFIO_COOKIE_ATTR_WC;
+/* The options of each command: a bit per option. */
+#define WANT_DESIGN	(1u << 0)
+#define WANT_LAYOUT	(1u << 1)
+#define WANT_FORMAT	(1u << 2)
+#define WANT_SVG	(1u << 3)
 
-	if (run->format == SIM_JSON) {
-		printf("%s\n        {\"first\": %llu, \"last\": %llu, "
-		       "\"index\": %u, \"target\": %u, \"kind\": \"%s\", "
-		       "\"wc\": %s, \"size\": %llu}",
-		       run->entries++ ? "," : "", (unsigned long long)first,
-		       (unsigned long long)last, c->index, c->target,
-		       alias ? "alias" : "region", wc ? "true" : "false",
-		       (unsigned long long)c->size);
-		return 0;
-	}
-	printf("  0x%016llx-0x%016llx  %-6s %2u -> %-6s%s  size %#llx\n",
-	       (unsigned long long)first, (unsigned long long)last,
-	       alias ? "alias" : "region", c->index,
-	       sim_region_name(c->target), wc ? " wc" : "   ",
-	       (unsigned long long)c->size);
-	return 0;
+static const struct option all_opts[] = {
+	{ "design", required_argument, NULL, OPT_DESIGN },
+	{ "layout", required_argument, NULL, OPT_LAYOUT },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "svg", required_argument, NULL, OPT_SVG },
+	{ "catalog", required_argument, NULL, OPT_CATALOG },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int design_from_name(const char *name)
+{
+	int d;
+
+	for (d = 0; d < VFIOSIM_DESIGN_NR; d++)
+		if (!strcmp(name, vfiosim_report_design_name(d)))
+			return d;
+	return -1;
 }
 
-static int layout_one(struct sim_layout_run *run)
+static int layout_from_name(const char *name)
 {
-	const struct sim_device *dev = run->dev;
-	struct vfio_cookie_space space;
-	struct vfio_cookie_stats stats;
-	long nodes_before, nodes;
-	unsigned int i, failed = 0;
-	u64 offset;
-	u32 index;
-	int ret;
+	int l;
 
-	nodes_before = sim_live_allocs();
-	ret = vfio_cookie_space_init(&space, run->layout, dev->regions,
-				     dev->nr_regions, SIM_MAX_COOKIES);
-	if (ret) {
-		fprintf(stderr, "vfiosim: %s: init failed: %s\n", dev->name,
-			strerror(-ret));
-		return 1;
-	}
-
-	if (run->format == SIM_TEXT)
-		printf("%s, layout %s:\n", dev->name, layout_names[run->layout]);
-	for (i = 0; i < dev->nr_regions; i++) {
-		ret = vfio_cookie_region_offset(&space, i, &offset);
-		if (ret) {
-			failed++;
-			fprintf(stderr, "vfiosim: %s %s: region %u (%s): %s\n",
-				dev->name, layout_names[run->layout], i,
-				sim_region_name(i), strerror(-ret));
-		}
-	}
-	for (i = 0; i < run->nr_aliases; i++) {
-		ret = vfio_cookie_alias(&space, run->aliases[i],
-					VFIO_COOKIE_ATTR_WC, &offset, &index);
-		if (ret) {
-			failed++;
-			fprintf(stderr, "vfiosim: %s %s: WC alias of %u: %s\n",
-				dev->name, layout_names[run->layout],
-				run->aliases[i], strerror(-ret));
-		}
-	}
-
-	vfio_cookie_space_stats(&space, &stats);
-	nodes = sim_live_allocs() - nodes_before;
-	if (run->format == SIM_JSON) {
-		printf("%s\n    {\"device\": \"%s\", \"layout\": \"%s\", "
-		       "\"failures\": %u, \"cookies\": %u, "
-		       "\"span_bytes\": %llu, \"region_bytes\": %llu, "
-		       "\"allocations\": %ld, \"fits_mmap2_32bit\": %s,\n"
-		       "     \"entries\": [",
-		       run->first ? "" : ",", dev->name,
-		       layout_names[run->layout], failed, stats.nr_cookies,
-		       (unsigned long long)stats.span_bytes,
-		       (unsigned long long)stats.region_bytes, nodes,
-		       stats.span_bytes <= SIM_MMAP2_REACH ? "true" : "false");
-	}
-	run->entries = 0;
-	vfio_cookie_for_each(&space, print_entry, run);
-	if (run->format == SIM_JSON)
-		printf("]}");
-	else
-		printf("  cookies %u, span %#llx bytes, regions %#llx bytes, "
-		       "%ld allocations (cookies + maple nodes + tables), "
-		       "%s mmap2's 2^44 reach\n\n",
-		       stats.nr_cookies,
-		       (unsigned long long)stats.span_bytes,
-		       (unsigned long long)stats.region_bytes, nodes,
-		       stats.span_bytes <= SIM_MMAP2_REACH ? "inside" :
-							     "beyond");
-
-	ret = vfio_cookie_space_validate(&space, NULL) ? 0 : 1;
-	vfio_cookie_space_destroy(&space);
-	run->first = false;
-	return ret || failed ? 1 : 0;
+	for (l = 0; l < VFIOSIM_LAYOUT_NR; l++)
+		if (!strcmp(name, vfiosim_report_layout_name(l)))
+			return l;
+	return -1;
 }
 
-static int cmd_layout(int argc, char **argv)
+/*
+ * Parse the options of a command.  Returns -1 to go on, or the exit status
+ * (0 after --help).  @formats: a bit per format the command writes.
+ */
+static int parse_opts(struct cli *cli, int argc, char **argv,
+		      unsigned int want, unsigned int formats,
+		      const char *help)
 {
-	static const struct option opts[] = {
-		{ "device", required_argument, NULL, 'd' },
-		{ "layout", required_argument, NULL, 'l' },
-		{ "wc-alias", required_argument, NULL, 'w' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct sim_layout_run run = { .format = SIM_TEXT, .first = true };
-	u32 aliases[SIM_DEVICE_MAX_REGIONS];
-	const char *device = "h100";
-	int layout = -1, opt, l, ret = 0;
-	unsigned long val;
-	char *end;
+	struct option opts[sizeof(all_opts) / sizeof(all_opts[0])];
+	bool csv = formats & (1u << VFIOSIM_FORMAT_CSV);
+	unsigned int i, n = 0;
+	const char *env;
+	int opt, v;
 
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	for (i = 0; all_opts[i].name; i++) {
+		int val = all_opts[i].val;
+
+		if ((val == OPT_DESIGN && !(want & WANT_DESIGN)) ||
+		    (val == OPT_LAYOUT && !(want & WANT_LAYOUT)) ||
+		    (val == OPT_FORMAT && !(want & WANT_FORMAT)) ||
+		    (val == OPT_SVG && !(want & WANT_SVG)))
+			continue;
+		opts[n++] = all_opts[i];
+	}
+	memset(&opts[n], 0, sizeof(opts[n]));
+
+	env = getenv("VFIOSIM_CATALOG");
+	cli->catalog = env && env[0] ? env : VFIOSIM_CATALOG_DIR;
+	cli->format = VFIOSIM_FORMAT_TEXT;
+	cli->design = -1;
+	cli->layout = -1;
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (opt) {
-		case 'd':
-			device = optarg;
+		case OPT_DESIGN:
+			v = design_from_name(optarg);
+			if (v < 0)
+				return usage_error(cli, "unknown design '%s' "
+						   "(legacy, setattr, alias or "
+						   "getmmap)", optarg);
+			cli->design = v;
 			break;
-		case 'l':
-			if (!strcmp(optarg, "all")) {
-				layout = -1;
-				break;
-			}
-			for (l = 0; l < 3 && strcmp(optarg, layout_names[l]); l++)
-				;
-			if (l == 3)
-				return usage_error("unknown layout '%s'", optarg);
-			layout = l;
+		case OPT_LAYOUT:
+			v = layout_from_name(optarg);
+			if (v < 0)
+				return usage_error(cli, "unknown layout '%s' "
+						   "(legacy, compat or "
+						   "compact)", optarg);
+			cli->layout = v;
 			break;
-		case 'w':
-			errno = 0;
-			val = strtoul(optarg, &end, 0);
-			if (errno || *end || end == optarg ||
-			    val >= SIM_DEVICE_MAX_REGIONS)
-				return usage_error("--wc-alias '%s': not a region index 0..8",
-						   optarg);
-			if (run.nr_aliases == SIM_DEVICE_MAX_REGIONS)
-				return usage_error("too many --wc-alias");
-			aliases[run.nr_aliases++] = val;
+		case OPT_FORMAT:
+			v = vfiosim_format_from_name(optarg);
+			if (v < 0 || !(formats & (1u << v)))
+				return usage_error(cli, "unknown format '%s' "
+						   "(%s)", optarg, csv ?
+						   "text, json or csv" :
+						   "text or json");
+			cli->format = v;
 			break;
-		case 'f':
-			if (parse_format(optarg, &run.format))
-				return 2;
+		case OPT_SVG:
+			cli->svg = optarg;
+			break;
+		case OPT_CATALOG:
+			cli->catalog = optarg;
 			break;
 		case 'h':
-			help_layout(stdout);
-			return 0;
+		case OPT_HELP:
+			fputs(help, stdout);
+			return fflush(stdout) ? EXIT_USAGE : 0;
+		case ':':
+			return usage_error(cli, "option '%s' needs an argument",
+					   argv[optind - 1]);
 		default:
-			return 2;
+			if (optopt)
+				return usage_error(cli, "unknown option '-%c'",
+						   optopt);
+			return usage_error(cli, "unknown option '%s'",
+					   argv[optind - 1]);
 		}
 	}
-	if (optind != argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
-	run.dev = sim_device_find(device);
-	if (!run.dev)
-		return usage_error("unknown device '%s' (see 'vfiosim devices')",
-				   device);
-	run.aliases = aliases;
+	return -1;
+}
 
-	sim_thread_init();
-	if (run.format == SIM_JSON)
-		printf("{\"results\": [");
-	for (l = 0; l < 3; l++) {
-		if (layout >= 0 && l != layout)
-			continue;
-		run.layout = l;
-		ret |= layout_one(&run);
+static void free_traces(struct cli *cli)
+{
+	unsigned int i;
+
+	for (i = 0; i < cli->nr_traces; i++)
+		vfiosim_trace_free(cli->traces[i]);
+	free(cli->traces);
+	cli->traces = NULL;
+	cli->nr_traces = 0;
+}
+
+/*
+ * Load every trace before writing anything, so that bad input never leaves
+ * half a report.  Every parse error is reported.
+ */
+static int load_traces(struct cli *cli, int argc, char **argv)
+{
+	struct vfiosim_parse_opts popts = { .catalog_dir = cli->catalog };
+	struct vfiosim_error err;
+	int i, bad = 0;
+
+	cli->traces = calloc(argc, sizeof(*cli->traces));
+	if (!cli->traces) {
+		error(cli, "out of memory");
+		return EXIT_USAGE;
 	}
-	if (run.format == SIM_JSON)
-		printf("\n]}\n");
-	sim_thread_exit();
+	for (i = 0; i < argc; i++) {
+		memset(&err, 0, sizeof(err));
+		if (vfiosim_trace_load(argv[i], &popts,
+				       &cli->traces[cli->nr_traces], &err)) {
+			vfiosim_error_print(&err, stderr);
+			bad++;
+			continue;
+		}
+		cli->nr_traces++;
+	}
+	if (bad) {
+		free_traces(cli);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+static void start_thread(struct cli *cli)
+{
+	if (!cli->thread) {
+		vfiosim_init_thread();
+		cli->thread = true;
+	}
+}
+
+static int replay_one(struct cli *cli, const struct vfiosim_trace *trace,
+		      int design, int layout,
+		      struct vfiosim_replay_result *res)
+{
+	int ret;
+
+	start_thread(cli);
+	memset(res, 0, sizeof(*res));
+	ret = vfiosim_replay(trace, design, layout, res);
+	if (ret) {
+		error(cli, "%s: %s/%s: the replay could not run: %s",
+		      trace->path, vfiosim_report_design_name(design),
+		      vfiosim_report_layout_name(layout), strerror(-ret));
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+static int finish(struct cli *cli, struct vfiosim_report *rep, int status)
+{
+	int ret = rep ? vfiosim_report_end(rep) : 0;
+
+	if (ret) {
+		error(cli, "writing the report: %s", strerror(-ret));
+		status = EXIT_USAGE;
+	}
+	free_traces(cli);
+	if (cli->thread)
+		vfiosim_exit_thread();
+	return status;
+}
+
+/*
+ * Progress on a terminal only, nothing when stderr is piped; the line is
+ * cleared before any report is written, so the two never share a line.
+ */
+static void progress(bool on, unsigned int i, unsigned int n,
+		     const char *path)
+{
+	if (!on)
+		return;
+	if (!path)
+		fputs("\r\033[K", stderr);
+	else
+		fprintf(stderr, "\r\033[Kvfiosim %s: [%u/%u] %.60s", "compare",
+			i + 1, n, path);
+	fflush(stderr);
+}
+
+/*
+ * Replay every trace under one design and layout, or all of them (@all),
+ * and report.  A trace's results are all computed before any is written.
+ */
+static int run_replays(struct cli *cli, unsigned int flags, bool all,
+		       bool show_progress)
+{
+	struct vfiosim_replay_result res[VFIOSIM_DESIGN_NR * VFIOSIM_LAYOUT_NR];
+	struct vfiosim_report *rep;
+	int status = EXIT_MATCH, ret = -1, d, l;
+	unsigned int t, nr, i;
+
+	rep = vfiosim_report_begin(stdout, cli->format, flags);
+	if (!rep) {
+		error(cli, "out of memory");
+		return finish(cli, NULL, EXIT_USAGE);
+	}
+	for (t = 0; t < cli->nr_traces && ret < 0; t++) {
+		progress(show_progress, t, cli->nr_traces,
+			 cli->traces[t]->path);
+		nr = 0;
+		for (d = 0; d < VFIOSIM_DESIGN_NR && ret < 0; d++) {
+			for (l = 0; l < VFIOSIM_LAYOUT_NR && ret < 0; l++) {
+				if (!all && (d != cli->design ||
+					     l != cli->layout))
+					continue;
+				ret = replay_one(cli, cli->traces[t], d, l,
+						 &res[nr]);
+				if (ret < 0)
+					nr++;
+			}
+		}
+		progress(show_progress, 0, 0, NULL);
+		for (i = 0; i < nr; i++) {
+			if (vfiosim_report_failed(&res[i]))
+				status = EXIT_MISMATCH;
+			if (ret < 0 && vfiosim_report_add(rep, &res[i]))
+				ret = EXIT_USAGE;
+			vfiosim_replay_result_free(&res[i]);
+		}
+		fflush(stdout);
+	}
+	return finish(cli, rep, ret >= 0 ? ret : status);
+}
+
+static int cmd_replay(struct cli *cli, int argc, char **argv)
+{
+	int ret;
+
+	ret = parse_opts(cli, argc, argv,
+			 WANT_DESIGN | WANT_LAYOUT | WANT_FORMAT,
+			 1u << VFIOSIM_FORMAT_TEXT | 1u << VFIOSIM_FORMAT_JSON,
+			 help_replay);
+	if (ret >= 0)
+		return ret;
+	if (optind == argc)
+		return usage_error(cli, "no trace given");
+	if (cli->design < 0)
+		cli->design = VFIOSIM_DESIGN_LEGACY;
+	if (cli->layout < 0)
+		cli->layout = VFIOSIM_LAYOUT_LEGACY;
+	ret = load_traces(cli, argc - optind, argv + optind);
+	if (ret >= 0)
+		return ret;
+	return run_replays(cli, VFIOSIM_REPORT_EVENTS, false, false);
+}
+
+static int cmd_compare(struct cli *cli, int argc, char **argv)
+{
+	int ret;
+
+	ret = parse_opts(cli, argc, argv, WANT_FORMAT,
+			 1u << VFIOSIM_FORMAT_TEXT | 1u << VFIOSIM_FORMAT_JSON |
+			 1u << VFIOSIM_FORMAT_CSV, help_compare);
+	if (ret >= 0)
+		return ret;
+	if (optind == argc)
+		return usage_error(cli, "no trace given");
+	ret = load_traces(cli, argc - optind, argv + optind);
+	if (ret >= 0)
+		return ret;
+	return run_replays(cli,
+			   cli->format == VFIOSIM_FORMAT_TEXT ?
+			   VFIOSIM_REPORT_TABLE : 0, true,
+			   cli->nr_traces > 1 && isatty(STDERR_FILENO));
+}
+
+/* Write the SVG to @out (opened early: a bad path costs no replay). */
+static int write_svg(struct cli *cli, FILE *out,
+		     const struct vfiosim_trace *trace,
+		     const struct vfiosim_replay_result *res, unsigned int nr)
+{
+	bool std = out == stdout;
+	int ret;
+
+	ret = vfiosim_report_svg(out, trace, res, nr);
+	if (std ? fflush(out) : fclose(out))
+		ret = -errno;
+	if (ret) {
+		error(cli, "%s: %s", std ? "standard output" : cli->svg,
+		      strerror(-ret));
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+static int cmd_layout(struct cli *cli, int argc, char **argv)
+{
+	struct vfiosim_replay_result res[VFIOSIM_LAYOUT_NR];
+	struct vfiosim_report *rep = NULL;
+	unsigned int nr = 0, i;
+	int status = EXIT_MATCH, ret, l;
+	FILE *svg = NULL;
+	bool tables;
+
+	ret = parse_opts(cli, argc, argv,
+			 WANT_DESIGN | WANT_LAYOUT | WANT_FORMAT | WANT_SVG,
+			 1u << VFIOSIM_FORMAT_TEXT | 1u << VFIOSIM_FORMAT_JSON,
+			 help_layout);
+	if (ret >= 0)
+		return ret;
+	if (optind == argc)
+		return usage_error(cli, "no trace given");
+	if (argc - optind > 1)
+		return usage_error(cli, "one trace at a time ('%s' is a "
+				   "second)", argv[optind + 1]);
+	if (cli->design < 0)
+		cli->design = VFIOSIM_DESIGN_LEGACY;
+	ret = load_traces(cli, 1, argv + optind);
+	if (ret >= 0)
+		return ret;
+	if (cli->svg) {
+		svg = strcmp(cli->svg, "-") ? fopen(cli->svg, "w") : stdout;
+		if (!svg) {
+			error(cli, "%s: %s", cli->svg, strerror(errno));
+			return finish(cli, NULL, EXIT_USAGE);
+		}
+	}
+
+	for (l = 0; l < VFIOSIM_LAYOUT_NR; l++) {
+		if (cli->layout >= 0 && l != cli->layout)
+			continue;
+		ret = replay_one(cli, cli->traces[0], cli->design, l,
+				 &res[nr]);
+		if (ret >= 0)
+			goto out;
+		if (vfiosim_report_failed(&res[nr]))
+			status = EXIT_MISMATCH;
+		nr++;
+	}
+
+	tables = svg != stdout;
+	if (tables && cli->format == VFIOSIM_FORMAT_JSON) {
+		rep = vfiosim_report_begin(stdout, VFIOSIM_FORMAT_JSON,
+					   VFIOSIM_REPORT_MAP);
+		if (!rep) {
+			error(cli, "out of memory");
+			ret = EXIT_USAGE;
+			goto out;
+		}
+		for (i = 0; i < nr; i++)
+			vfiosim_report_add(rep, &res[i]);
+	} else if (tables) {
+		for (i = 0; i < nr; i++) {
+			if (i)
+				putchar('\n');
+			vfiosim_report_map(stdout, cli->traces[0], &res[i]);
+			if (!vfiosim_report_failed(&res[i]))
+				continue;
+			printf("  %u events did not match%s (see 'vfiosim "
+			       "replay --design %s --layout %s')\n",
+			       res[i].outcomes[VFIOSIM_MISMATCH],
+			       res[i].invalid ? ", an invariant broke" : "",
+			       vfiosim_report_design_name(res[i].design),
+			       vfiosim_report_layout_name(res[i].layout));
+		}
+		if (fflush(stdout) || ferror(stdout)) {
+			error(cli, "writing the report: %s", strerror(EIO));
+			ret = EXIT_USAGE;
+			goto out;
+		}
+	}
+	ret = svg ? write_svg(cli, svg, cli->traces[0], res, nr) : -1;
+	svg = NULL;
+out:
+	if (svg && svg != stdout)
+		fclose(svg);
+	for (i = 0; i < nr; i++)
+		vfiosim_replay_result_free(&res[i]);
+	if (ret >= 0) {
+		if (rep)
+			vfiosim_report_end(rep);
+		return finish(cli, NULL, ret);
+	}
+	return finish(cli, rep, status);
+}
+
+/* Device catalog */
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A catalog name must be a word of the trace format. */
+static bool catalog_word(const char *s)
+{
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-' ||
+		      *s == '.'))
+			return false;
+	return true;
+}
+
+/* The NAME.dev files of @dir, sorted; NULL with errno set on failure. */
+static char **catalog_names(const char *dir, unsigned int *nr)
+{
+	char **names = NULL, **grown;
+	unsigned int n = 0, cap = 0;
+	struct dirent *de;
+	size_t len;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d)
+		return NULL;
+	while ((de = readdir(d))) {
+		len = strlen(de->d_name);
+		if (len <= 4 || strcmp(de->d_name + len - 4, ".dev"))
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			grown = realloc(names, cap * sizeof(*names));
+			if (!grown)
+				goto nomem;
+			names = grown;
+		}
+		names[n] = strndup(de->d_name, len - 4);
+		if (!names[n])
+			goto nomem;
+		n++;
+	}
+	closedir(d);
+	if (n)
+		qsort(names, n, sizeof(*names), name_cmp);
+	*nr = n;
+	if (!names)
+		names = calloc(1, sizeof(*names));
+	return names;
+nomem:
+	while (n)
+		free(names[--n]);
+	free(names);
+	closedir(d);
+	errno = ENOMEM;
+	return NULL;
+}
+
+/* "# NAME: what it is" on the first line of NAME.dev, or NULL. */
+static char *catalog_what(const char *dir, const char *name)
+{
+	char path[4096], line[512], *nl;
+	size_t n = strlen(name);
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.dev", dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	if (!fgets(line, sizeof(line), f)) {
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	nl = strchr(line, '\n');
+	if (nl)
+		*nl = '\0';
+	if (strncmp(line, "# ", 2) || strncmp(line + 2, name, n) ||
+	    strncmp(line + 2 + n, ": ", 2))
+		return NULL;
+	return strdup(line + 4 + n);
+}
+
+static int cmd_devices(struct cli *cli, int argc, char **argv)
+{
+	struct vfiosim_parse_opts popts;
+	const struct vfiosim_device **devs = NULL;
+	struct vfiosim_error err;
+	char **names, **what = NULL, text[128];
+	unsigned int nr = 0, i;
+	int ret;
+
+	ret = parse_opts(cli, argc, argv, WANT_FORMAT,
+			 1u << VFIOSIM_FORMAT_TEXT | 1u << VFIOSIM_FORMAT_JSON,
+			 help_devices);
+	if (ret >= 0)
+		return ret;
+	if (optind != argc)
+		return usage_error(cli, "unexpected argument '%s'",
+				   argv[optind]);
+	popts.catalog_dir = cli->catalog;
+	names = catalog_names(cli->catalog, &nr);
+	if (!names) {
+		error(cli, "catalog %s: %s", cli->catalog, strerror(errno));
+		return EXIT_USAGE;
+	}
+	ret = EXIT_USAGE;
+	if (!nr) {
+		error(cli, "catalog %s: no NAME.dev in it", cli->catalog);
+		goto out;
+	}
+	cli->traces = calloc(nr, sizeof(*cli->traces));
+	devs = calloc(nr, sizeof(*devs));
+	what = calloc(nr, sizeof(*what));
+	if (!cli->traces || !devs || !what) {
+		error(cli, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < nr; i++) {
+		struct vfiosim_trace *t;
+		struct vfiosim_device *dev;
+
+		if (!catalog_word(names[i]) ||
+		    strlen(names[i]) >= VFIOSIM_NAME_LEN) {
+			error(cli, "%s/%s.dev: the name is not a word of at "
+			      "most %d characters", cli->catalog, names[i],
+			      VFIOSIM_NAME_LEN - 1);
+			goto out;
+		}
+		/* what a trace's "dev D from=NAME" gets */
+		snprintf(text, sizeof(text), "vfiotrace 1\ndev d from=%s\n",
+			 names[i]);
+		memset(&err, 0, sizeof(err));
+		if (vfiosim_trace_parse(names[i], text, strlen(text), &popts,
+					&t, &err)) {
+			vfiosim_error_print(&err, stderr);
+			goto out;
+		}
+		cli->traces[cli->nr_traces++] = t;
+		dev = &t->devices[0];
+		snprintf(dev->name, sizeof(dev->name), "%s", names[i]);
+		devs[i] = dev;
+		what[i] = catalog_what(cli->catalog, names[i]);
+	}
+	ret = vfiosim_report_devices(stdout, cli->format, devs,
+				     (const char *const *)what, nr);
+	if (fflush(stdout))
+		ret = -EIO;
+	if (ret) {
+		error(cli, "writing the report: %s", strerror(-ret));
+		ret = EXIT_USAGE;
+	}
+out:
+	for (i = 0; i < nr; i++) {
+		free(names[i]);
+		if (what)
+			free(what[i]);
+	}
+	free(names);
+	free(what);
+	free(devs);
+	free_traces(cli);
 	return ret;
 }
 
-static int cmd_devices(int argc, char **argv)
+static int cmd_coming(struct cli *cli, int argc, char **argv,
+		      const char *help)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum sim_format format = SIM_TEXT;
-	unsigned int d, i;
-	int opt;
+	int i;
 
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'f':
-			if (parse_format(optarg, &format))
-				return 2;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
 			break;
-		case 'h':
-			puts("usage: vfiosim devices [--format text|json]");
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(help, stdout);
 			return 0;
-		default:
-			return 2;
 		}
 	}
-	if (optind != argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
+	fprintf(stderr, "vfiosim %s: not implemented yet\n", cli->cmd);
+	return EXIT_USAGE;
+}
 
-	if (format == SIM_JSON)
-		printf("{\"devices\": [");
-	for (d = 0; d < sim_nr_devices; d++) {
-		const struct sim_device *dev = &sim_devices[d];
+static const struct command {
+	const char *name;
+	int (*run)(struct cli *cli, int argc, char **argv);
+	const char *help;
+} commands[] = {
+	{ "replay", cmd_replay, help_replay },
+	{ "compare", cmd_compare, help_compare },
+	{ "layout", cmd_layout, help_layout },
+	{ "devices", cmd_devices, help_devices },
+	{ "import-strace", NULL, help_import },
+	{ "gen", NULL, help_gen },
+};
 
-		if (format == SIM_JSON)
-			printf("%s\n  {\"name\": \"%s\", \"what\": \"%s\", "
-			       "\"regions\": [", d ? "," : "", dev->name,
-			       dev->what);
-		else
-			printf("%-8s %s (%s)\n", dev->name, dev->what,
-			       dev->source);
-		for (i = 0; i < dev->nr_regions; i++) {
-			const struct vfio_cookie_region *r = &dev->regions[i];
+#define NR_COMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
-			if (format == SIM_JSON)
-				printf("%s{\"size\": %llu, \"flags\": %u}",
-				       i ? ", " : "",
-				       (unsigned long long)r->size, r->flags);
-			else if (r->size)
-				printf("         %-6s %#llx%s%s%s\n",
-				       sim_region_name(i),
-				       (unsigned long long)r->size,
-				       r->flags & VFIO_COOKIE_FLAG_READ ? " R" : "",
-				       r->flags & VFIO_COOKIE_FLAG_WRITE ? "W" : "",
-				       r->flags & VFIO_COOKIE_FLAG_MMAP ? " mmap" : "");
-		}
-		if (format == SIM_JSON)
-			printf("]}");
+static const struct command *find_command(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_COMMANDS; i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	return NULL;
+}
+
+static int cmd_help(struct cli *cli, int argc, char **argv)
+{
+	const struct command *c;
+
+	if (argc < 2) {
+		fputs(help_main, stdout);
+		return 0;
 	}
-	if (format == SIM_JSON)
-		printf("\n]}\n");
+	if (argc > 2)
+		return usage_error(cli, "one command at a time");
+	c = find_command(argv[1]);
+	if (!c)
+		return usage_error(cli, "unknown command '%s'", argv[1]);
+	fputs(c->help, stdout);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
+	struct cli cli = { 0 };
+	const struct command *c;
+
 	if (argc < 2) {
-		help(stderr);
-		return 2;
+		fputs(help_main, stderr);
+		return EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		help(stdout);
+		fputs(help_main, stdout);
 		return 0;
 	}
-	if (!strcmp(argv[1], "layout"))
-		return cmd_layout(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "devices"))
-		return cmd_devices(argc - 1, argv + 1);
-	return usage_error("unknown command '%s'", argv[1]);
+	if (!strcmp(argv[1], "--version")) {
+		puts("vfiosim " VFIOSIM_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "help")) {
+		cli.cmd = "help";
+		return cmd_help(&cli, argc - 1, argv + 1);
+	}
+	c = find_command(argv[1]);
+	if (!c) {
+		if (argv[1][0] == '-')
+			return usage_error(&cli, "unknown option '%s' (a "
+					   "command comes first)", argv[1]);
+		return usage_error(&cli, "unknown command '%s'", argv[1]);
+	}
+	cli.cmd = c->name;
+	if (!c->run)
+		return cmd_coming(&cli, argc - 1, argv + 1, c->help);
+	return c->run(&cli, argc - 1, argv + 1);
 }

@@ -221,6 +221,8 @@ static void note_space(struct sim_replay *r, struct sim_file *f)
 		return;
 	snprintf(res->map_device, sizeof(res->map_device), "%s",
 		 f->dev->desc->name);
+	res->map_pid = f->pid;
+	res->map_fd = f->fd;
 	vfio_cookie_for_each(&f->space, map_entry, res);
 }
 
@@ -437,6 +439,8 @@ static int ev_open(struct sim_replay *r, struct sim_proc *p)
 		check_plain(r, ret, 0);
 		return 0;
 	}
+	f->pid = p->pid;
+	f->fd = ev->fd;
 	p->fds[ev->fd] = f;
 	if (!fdmem_new(r, p->pid, ev->fd, f))
 		return -ENOMEM;

@@ -43,6 +43,7 @@ struct sim_dev {
 struct sim_file {
 	struct sim_dev *dev;
 	unsigned int refs;
+	int pid, fd;			/* who opened it */
 	struct vfio_cookie_space space;
 	/* setattr design: mutable attributes by cookie offset */
 	unsigned int nr_setattr;
