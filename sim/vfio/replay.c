@@ -294,9 +294,21 @@ static int file_open(struct sim_replay *r, struct sim_dev *d,
 
 /* ---- offsets ---- */
 
+/*
+ * GET_REGION_INFO answers -EINVAL for a region marked absent, and for VGA
+ * unless it is described: vfio-pci has VGA only on VGA-class devices
+ * (traces/README.md, reg).
+ */
+static bool region_absent(const struct vfiosim_device *desc, u32 idx)
+{
+	const struct vfiosim_region *reg = &desc->regions[idx];
+
+	return reg->absent || (idx == SIM_VGA && !reg->described);
+}
+
 static bool region_present(const struct sim_dev *d, u32 idx)
 {
-	return idx < d->desc->nr_regions && !d->desc->regions[idx].absent;
+	return idx < d->desc->nr_regions && !region_absent(d->desc, idx);
 }
 
 /*
@@ -631,7 +643,7 @@ static void ev_rinfo(struct sim_replay *r, struct sim_proc *p,
 		err = -EINVAL;
 	else if (ev->idx >= dev_nr_regions(r, f->dev) ||
 		 (ev->idx < f->dev->desc->nr_regions &&
-		  f->dev->desc->regions[ev->idx].absent))
+		  region_absent(f->dev->desc, ev->idx)))
 		err = -EINVAL;
 	else
 		err = region_offset(r, f, ev->idx, &off);
@@ -1548,7 +1560,7 @@ static void dev_setup(struct sim_dev *d, const struct vfiosim_device *desc)
 	for (i = 0; i < desc->nr_regions && i < VFIOSIM_MAX_REGIONS; i++) {
 		const struct vfiosim_region *reg = &desc->regions[i];
 
-		if (reg->absent || !reg->size)
+		if (region_absent(desc, i) || !reg->size)
 			continue;
 		d->regions[i].size = reg->size;
 		d->regions[i].flags = reg->flags &
