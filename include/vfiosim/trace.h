@@ -226,6 +226,8 @@ int vfiosim_trace_write(const struct vfiosim_trace *trace, FILE *out);
 bool vfiosim_trace_equal(const struct vfiosim_trace *a,
 			 const struct vfiosim_trace *b, char *why, size_t len);
 void vfiosim_trace_free(struct vfiosim_trace *trace);
+/* num_regions when regions= is not given: 9, or the highest described + 1. */
+unsigned int vfiosim_default_regions(const struct vfiosim_device *d);
 
 /* "path:line:column: message" */
 void vfiosim_error_print(const struct vfiosim_error *err, FILE *out);

@@ -48,6 +48,9 @@ SCRATCH=
 FETCH_TMP=
 SCRIPTS=
 LOCK_FD=
+
+# shellcheck source=sim/kernel/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 declare -a FILES=()
 
 usage() {
@@ -72,21 +75,6 @@ Options:
 Ignored checkpatch types: $IGNORE_TYPES (see the comment in this script).
 Exit status: 0 clean, 1 findings, 2 usage or environment error.
 EOF
-}
-
-die_usage() {
-	printf '%s: %s\n' "$PROG" "$*" >&2
-	printf "Try '%s --help' for more information.\n" "$PROG" >&2
-	exit 2
-}
-
-die_env() {
-	printf '%s: error: %s\n' "$PROG" "$*" >&2
-	exit 2
-}
-
-info() {
-	printf '%s: %s\n' "$PROG" "$*"
 }
 
 cleanup() {
@@ -147,23 +135,6 @@ tree_complete() {
 		[[ $m == Documentation/* || -f $tree/$m ]] || return 1
 	done
 	return 0
-}
-
-# Serialise cache population between concurrent runs (e.g. ctest -j).
-lock_workdir() {
-	mkdir -p -- "$WORKDIR" || die_env "cannot create '$WORKDIR'"
-	command -v flock >/dev/null 2>&1 || return 0
-	# A read-only cache that is already complete needs no lock.
-	if ! exec {LOCK_FD}>"$WORKDIR/.lock"; then
-		LOCK_FD=
-		return 0
-	fi 2>/dev/null
-	flock -w 900 "$LOCK_FD" || die_env "timed out waiting for '$WORKDIR/.lock'"
-}
-
-unlock_workdir() {
-	[[ -z $LOCK_FD ]] || exec {LOCK_FD}>&-
-	LOCK_FD=
 }
 
 # Extract MEMBERS from the tarball into $WORKDIR/tree (once per tarball).

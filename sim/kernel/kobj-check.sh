@@ -43,6 +43,9 @@ SCRATCH=
 SCRATCH_FETCH=
 LOCK_FD=
 
+# shellcheck source=sim/kernel/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
 usage() {
 	cat <<EOF
 Usage: $PROG [OPTIONS] CORE_DIR
@@ -65,21 +68,6 @@ Options:
 
 Exit status: 0 clean build, 1 warnings or errors, 2 usage or environment error.
 EOF
-}
-
-die_usage() {
-	printf '%s: %s\n' "$PROG" "$*" >&2
-	printf "Try '%s --help' for more information.\n" "$PROG" >&2
-	exit 2
-}
-
-die_env() {
-	printf '%s: error: %s\n' "$PROG" "$*" >&2
-	exit 2
-}
-
-info() {
-	printf '%s: %s\n' "$PROG" "$*"
 }
 
 cleanup() {
@@ -158,23 +146,6 @@ parse_args() {
 	if [[ -z $WORKDIR ]]; then
 		WORKDIR=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/vfiosim/kheaders
 	fi
-}
-
-# Serialise cache population between concurrent runs (e.g. ctest -j).
-lock_workdir() {
-	mkdir -p -- "$WORKDIR" || die_env "cannot create '$WORKDIR'"
-	command -v flock >/dev/null 2>&1 || return 0
-	# A read-only cache that is already complete needs no lock.
-	if ! exec {LOCK_FD}>"$WORKDIR/.lock"; then
-		LOCK_FD=
-		return 0
-	fi 2>/dev/null
-	flock -w 900 "$LOCK_FD" || die_env "timed out waiting for '$WORKDIR/.lock'"
-}
-
-unlock_workdir() {
-	[[ -z $LOCK_FD ]] || exec {LOCK_FD}>&-
-	LOCK_FD=
 }
 
 # Newest "<abi>" (e.g. 6.12.117+deb12) already unpacked in the cache, if any.

@@ -696,16 +696,6 @@ static int take_key(struct parser *p, const struct tok *t,
 	return k;
 }
 
-static unsigned int default_regions(const struct vfiosim_device *d)
-{
-	unsigned int i, n = 9;
-
-	for (i = 0; i < VFIOSIM_MAX_REGIONS; i++)
-		if (d->regions[i].described && i + 1 > n)
-			n = i + 1;
-	return n;
-}
-
 /* The header is complete: give devices their computed defaults. */
 static void end_header(struct parser *p)
 {
@@ -714,7 +704,7 @@ static void end_header(struct parser *p)
 	for (i = 0; i < p->t->nr_devices; i++)
 		if (!p->ds[i].regions_set)
 			p->t->devices[i].nr_regions =
-				default_regions(&p->t->devices[i]);
+				vfiosim_default_regions(&p->t->devices[i]);
 }
 
 static int parse_version(struct parser *p)

@@ -454,3 +454,13 @@ bool vfiosim_trace_equal(const struct vfiosim_trace *a,
 		cmp_event(&d, i, &a->events[i], &b->events[i]);
 	return !d.differs;
 }
+
+unsigned int vfiosim_default_regions(const struct vfiosim_device *d)
+{
+	unsigned int i, n = 9;
+
+	for (i = 0; i < VFIOSIM_MAX_REGIONS; i++)
+		if (d->regions[i].described && i + 1 > n)
+			n = i + 1;
+	return n;
+}

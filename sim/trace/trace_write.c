@@ -25,17 +25,6 @@
 
 #include "vfiosim/trace.h"
 
-/* As the reader works it out when regions= is not given. */
-static unsigned int default_regions(const struct vfiosim_device *d)
-{
-	unsigned int i, n = 9;
-
-	for (i = 0; i < VFIOSIM_MAX_REGIONS; i++)
-		if (d->regions[i].described && i + 1 > n)
-			n = i + 1;
-	return n;
-}
-
 static void put_string(FILE *out, const char *s)
 {
 	unsigned char c;
@@ -171,7 +160,7 @@ static bool write_device(FILE *out, const struct vfiosim_device *d)
 		fprintf(out, " cfgsize=%" PRIu32, d->cfgsize);
 	if (all || d->flags != (VFIOSIM_DEV_PCI | VFIOSIM_DEV_RESET))
 		ok &= put_list(out, "flags", VFIOSIM_LIST_DEVICE, d->flags);
-	if (all || d->nr_regions != default_regions(d))
+	if (all || d->nr_regions != vfiosim_default_regions(d))
 		fprintf(out, " regions=%" PRIu32, d->nr_regions);
 	if (all || d->nr_irqs != 5)
 		fprintf(out, " irqs=%" PRIu32, d->nr_irqs);

@@ -375,6 +375,15 @@ static int resolve(struct sim_replay *r, int pid, int fd,
 	return 0;
 }
 
+/* The event's at= as an fd offset; false (and skipped) without one. */
+static bool resolve_at(struct sim_replay *r, struct sim_proc *p, u64 *off)
+{
+	if (resolve(r, p->pid, r->ev->fd, &r->ev->at, off) != VFIOSIM_SKIPPED)
+		return true;
+	r->out->outcome = VFIOSIM_SKIPPED;
+	return false;
+}
+
 /* ---- checking ---- */
 
 static void count_err(struct sim_replay *r, int err)
@@ -873,11 +882,8 @@ static void ev_rw(struct sim_replay *r, struct sim_proc *p, struct sim_file *f,
 		check_plain(r, 0, 0);
 		return;
 	}
-	ret = resolve(r, p->pid, ev->fd, &ev->at, &off);
-	if (ret == VFIOSIM_SKIPPED) {
-		outcome(r, VFIOSIM_SKIPPED);
+	if (!resolve_at(r, p, &off))
 		return;
-	}
 
 	rcu_read_lock();
 	c = vfio_cookie_lookup(&f->space, off);
@@ -1066,11 +1072,8 @@ static int ev_mmap(struct sim_replay *r, struct sim_proc *p, struct sim_file *f)
 	u32 want, got;
 	int ret;
 
-	ret = resolve(r, p->pid, ev->fd, &ev->at, &off);
-	if (ret == VFIOSIM_SKIPPED) {
-		outcome(r, VFIOSIM_SKIPPED);
+	if (!resolve_at(r, p, &off))
 		return 0;
-	}
 	/* do_mmap(): length, offset alignment, pgoff overflow. */
 	len = PAGE_ALIGN(ev->len);
 	if (!ev->len || !len) {
@@ -1305,7 +1308,6 @@ static void ev_ioeventfd(struct sim_replay *r, struct sim_proc *p,
 	u64 off, pos = 0;
 	u32 bar = ~0U;
 	unsigned int i;
-	int ret;
 
 	if (d->desc->ioeventfd_enotty) {
 		check_plain(r, -ENOTTY, 0);
@@ -1315,11 +1317,8 @@ static void ev_ioeventfd(struct sim_replay *r, struct sim_proc *p,
 		check_plain(r, -EINVAL, 0);
 		return;
 	}
-	ret = resolve(r, p->pid, ev->fd, &ev->at, &off);
-	if (ret == VFIOSIM_SKIPPED) {
-		outcome(r, VFIOSIM_SKIPPED);
+	if (!resolve_at(r, p, &off))
 		return;
-	}
 	rcu_read_lock();
 	c = vfio_cookie_lookup(&f->space, off);
 	if (c && c->kind == VFIO_COOKIE_REGION && c->target <= SIM_BAR5) {
