@@ -78,7 +78,7 @@ static void replay(const struct vfiosim_trace *t, enum vfiosim_design d,
  */
 START_TEST(test_replay_every_trace_every_combination)
 {
-	const char *dirs[] = { "scenarios", "hazards" };
+	static const char *const dirs[] = { "scenarios", "hazards" };
 	unsigned int i, n = 0;
 	size_t k;
 
@@ -124,7 +124,7 @@ END_TEST
  */
 START_TEST(test_replay_hard_coded_offsets_need_compat)
 {
-	const char *names[] = { "scenarios/dpdk-2211-legacy.trace",
+	static const char *const names[] = { "scenarios/dpdk-2211-legacy.trace",
 				"scenarios/qatlib.trace" };
 	unsigned int i;
 
