@@ -11,52 +11,19 @@
  */
 #include "harness.h"
 #include "model.h"
+#include "tables.h"
 
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
-#define RW	(VFIO_COOKIE_FLAG_READ | VFIO_COOKIE_FLAG_WRITE)
-#define RWM	(RW | VFIO_COOKIE_FLAG_MMAP)
-#define RO	VFIO_COOKIE_FLAG_READ
-#define WO	VFIO_COOKIE_FLAG_WRITE
-#define WC	VFIO_COOKIE_ATTR_WC
-#define KIB(x)	((u64)(x) << 10)
-#define MIB(x)	((u64)(x) << 20)
-#define GIB(x)	((u64)(x) << 30)
-#define TIB(x)	((u64)(x) << 40)
 #define TOP	VFIO_COOKIE_OFFSET_MAX
 
-#define LEGACY	VFIO_COOKIE_LAYOUT_LEGACY
-#define COMPAT	VFIO_COOKIE_LAYOUT_COMPAT
-#define COMPACT	VFIO_COOKIE_LAYOUT_COMPACT
-
-/* An H100-like GPU: BAR0 16 MiB, BAR2 64 GiB, BAR4 32 MiB, no ROM/VGA. */
-static const struct vfio_cookie_region h100[] = {
-	{ MIB(16), RWM }, { 0, 0 }, { GIB(64), RWM }, { 0, 0 },
-	{ MIB(32), RWM }, { 0, 0 }, { 0, 0 }, { 4096, RW }, { 0, 0 },
-};
 
 /* A NIC: small BARs, a 4 KiB BAR, a sub-page BAR, an I/O BAR, a ROM. */
 static const struct vfio_cookie_region nic[] = {
 	{ KIB(128), RWM }, { 0, 0 }, { 0x80, RWM }, { KIB(16), RWM },
 	{ 4096, RWM }, { 0x20, RW }, { KIB(64), RO }, { 256, RW }, { 0, 0 },
-};
-
-/* A CXL-sized device: a 2 TiB BAR and a BAR of exactly one legacy slot. */
-static const struct vfio_cookie_region big[] = {
-	{ TIB(2), RWM }, { 0, 0 }, { MIB(16), RWM }, { 0, 0 },
-	{ TIB(1), RWM }, { 0, 0 }, { 0, 0 }, { 4096, RW }, { 0, 0 },
-};
-
-/* 20 regions; 9..19 are device specific (vfio_pci_core_register_dev_region). */
-static const struct vfio_cookie_region many[] = {
-	{ MIB(1), RWM }, { 0, 0 }, { MIB(256), RWM }, { 0, 0 },
-	{ KIB(8), RWM }, { 0, 0 }, { KIB(128), RO }, { 4096, RW },
-	{ 0xc0000, RW }, { 4096, RWM }, { 0x2000, RO }, { MIB(8), RWM },
-	{ 0, 0 }, { GIB(3), RWM }, { 0x1800, RWM }, { 5, RO },
-	{ GIB(2) + 4096, RWM }, { KIB(64), RW }, { MIB(2), RWM },
-	{ 0x3000, WO },
 };
 
 /* Regions near the 2^63 limit: the offset space itself runs out. */
@@ -78,7 +45,7 @@ struct table {
 
 #define TABLE(t) { #t, t, ARRAY_SIZE(t) }
 static const struct table tables[] = {
-	TABLE(h100), TABLE(nic), TABLE(big), TABLE(many), TABLE(edge),
+	TABLE(sim_tab_h100), TABLE(nic), TABLE(sim_tab_big), TABLE(sim_tab_many), TABLE(edge),
 	TABLE(top),
 };
 
@@ -573,7 +540,7 @@ START_TEST(test_model_deep_tree)
 	static const u32 mmap_regions[] = { 0, 2, 4, 9, 11, 13, 14, 16, 18 };
 	static struct run run;
 	struct run *r = &run;
-	const struct table t = TABLE(many);
+	const struct table t = TABLE(sim_tab_many);
 	u32 n;
 
 	memset(r, 0, sizeof(*r));
@@ -747,7 +714,7 @@ START_TEST(test_model_fixed_legacy)
 {
 	struct pair p;
 
-	pair_init(&p, LEGACY, h100, ARRAY_SIZE(h100), 32);
+	pair_init(&p, LEGACY, sim_tab_h100, ARRAY_SIZE(sim_tab_h100), 32);
 	expect_region(&p, 0, 0, 0);
 	expect_region(&p, 2, 0, 0x20000000000ULL);
 	expect_region(&p, 8, 0, 0x80000000000ULL);
@@ -772,7 +739,7 @@ START_TEST(test_model_fixed_legacy)
 	expect_rw(&p, 0x70000000000ULL + 4096, 1, false, -EINVAL, 0, 0);
 	pair_fini(&p);
 
-	pair_init(&p, LEGACY, big, ARRAY_SIZE(big), 16);
+	pair_init(&p, LEGACY, sim_tab_big, ARRAY_SIZE(sim_tab_big), 16);
 	expect_region(&p, 0, -EOVERFLOW, 0);
 	expect_region(&p, 4, 0, 0x40000000000ULL);
 	expect_alias(&p, 0, WC, -EOVERFLOW, 0, 0);
@@ -793,7 +760,7 @@ START_TEST(test_model_fixed_compat)
 {
 	struct pair p;
 
-	pair_init(&p, COMPAT, h100, ARRAY_SIZE(h100), 32);
+	pair_init(&p, COMPAT, sim_tab_h100, ARRAY_SIZE(sim_tab_h100), 32);
 	expect_region(&p, 4, 0, 0x40000000000ULL);
 	expect_alias(&p, 2, WC, 0, GIB(64), 9);
 	expect_alias(&p, 0, WC, 0, MIB(16), 10);
@@ -804,14 +771,14 @@ START_TEST(test_model_fixed_compat)
 		{ 0, MIB(16) }, { MIB(16), MIB(16) }, { MIB(64), MIB(16) } });
 	pair_fini(&p);
 
-	pair_init(&p, COMPAT, big, ARRAY_SIZE(big), 16);
+	pair_init(&p, COMPAT, sim_tab_big, ARRAY_SIZE(sim_tab_big), 16);
 	expect_region(&p, 4, 0, 0x40000000000ULL);
 	expect_region(&p, 0, 0, TIB(10));
 	expect_alias(&p, 0, WC, 0, TIB(12), 9);
 	expect_alias(&p, 2, WC, 0, 0, 10);
 	pair_fini(&p);
 
-	pair_init(&p, COMPAT, many, ARRAY_SIZE(many), 40);
+	pair_init(&p, COMPAT, sim_tab_many, ARRAY_SIZE(sim_tab_many), 40);
 	expect_region(&p, 9, 0, MIB(1));
 	expect_region(&p, 13, 0, GIB(4));
 	expect_region(&p, 14, 0, MIB(1) + 0x2000);
@@ -831,7 +798,7 @@ START_TEST(test_model_fixed_compact)
 {
 	struct pair p;
 
-	pair_init(&p, COMPACT, h100, ARRAY_SIZE(h100), 32);
+	pair_init(&p, COMPACT, sim_tab_h100, ARRAY_SIZE(sim_tab_h100), 32);
 	expect_region(&p, 7, 0, 0);
 	expect_region(&p, 0, 0, MIB(16));
 	expect_region(&p, 2, 0, GIB(64));
@@ -930,19 +897,19 @@ START_TEST(test_model_init_errors)
 		u32 nr, max;
 		int ret;
 	} cases[] = {
-		{ 3, h100, 9, 16, -EINVAL },
-		{ -1, h100, 9, 16, -EINVAL },
+		{ 3, sim_tab_h100, 9, 16, -EINVAL },
+		{ -1, sim_tab_h100, 9, 16, -EINVAL },
 		{ COMPACT, NULL, 9, 16, -EINVAL },
-		{ COMPACT, h100, 0, 16, -EINVAL },
-		{ COMPACT, h100, 9, 8, -EINVAL },
-		{ COMPACT, h100, 9, VFIO_COOKIE_INDEX_MAX + 2, -EINVAL },
-		{ COMPACT, h100, 9, VFIO_COOKIE_INDEX_MAX + 1, 0 },
+		{ COMPACT, sim_tab_h100, 0, 16, -EINVAL },
+		{ COMPACT, sim_tab_h100, 9, 8, -EINVAL },
+		{ COMPACT, sim_tab_h100, 9, VFIO_COOKIE_INDEX_MAX + 2, -EINVAL },
+		{ COMPACT, sim_tab_h100, 9, VFIO_COOKIE_INDEX_MAX + 1, 0 },
 		{ LEGACY, bad_flags, 1, 1, -EINVAL },
 		{ LEGACY, absent_flags, 1, 1, -EINVAL },
 		{ COMPAT, too_big, 1, 1, -EINVAL },
 		{ COMPAT, just_fits, 1, 1, 0 },
 		{ LEGACY, just_fits, 1, 1, 0 },
-		{ COMPAT, h100, 9, 9, 0 },
+		{ COMPAT, sim_tab_h100, 9, 9, 0 },
 	};
 	struct vfio_cookie_space s;
 	struct sim_model m;
@@ -977,7 +944,7 @@ START_TEST(test_model_limits)
 {
 	struct pair p;
 
-	pair_init(&p, COMPACT, h100, ARRAY_SIZE(h100), 11);
+	pair_init(&p, COMPACT, sim_tab_h100, ARRAY_SIZE(sim_tab_h100), 11);
 	expect_alias(&p, 0, WC, 0, 0, 9);
 	expect_drop(&p, 0, 0);
 	expect_alias(&p, 0, WC, 0, MIB(16), 10);
@@ -1012,7 +979,7 @@ START_TEST(test_model_limits)
 	pair_fini(&p);
 
 	/* An alias never takes the last room of a region not created yet. */
-	pair_init(&p, COMPACT, h100, ARRAY_SIZE(h100), 10);
+	pair_init(&p, COMPACT, sim_tab_h100, ARRAY_SIZE(sim_tab_h100), 10);
 	expect_alias(&p, 0, WC, 0, 0, 9);
 	expect_alias(&p, 2, WC, -ENOSPC, 0, 0);
 	expect_drop(&p, 0, 0);
@@ -1050,7 +1017,7 @@ START_TEST(test_model_vma_outlives_destroy)
 	struct vfio_cookie *c, *d;
 	u64 pos, mc, md;
 
-	pair_init(&p, COMPAT, h100, ARRAY_SIZE(h100), 16);
+	pair_init(&p, COMPAT, sim_tab_h100, ARRAY_SIZE(sim_tab_h100), 16);
 	expect_alias(&p, 2, WC, 0, GIB(64), 9);
 	c = vfio_cookie_mmap_get(&p.s, GIB(65), MIB(2), &pos);
 	ck_assert(!IS_ERR(c));

@@ -13,21 +13,11 @@
  */
 #include "harness.h"
 #include "model.h"
+#include "tables.h"
 
 #include <errno.h>
 #include <string.h>
 
-#define RW	(VFIO_COOKIE_FLAG_READ | VFIO_COOKIE_FLAG_WRITE)
-#define RWM	(RW | VFIO_COOKIE_FLAG_MMAP)
-#define RO	VFIO_COOKIE_FLAG_READ
-#define WC	VFIO_COOKIE_ATTR_WC
-#define KIB(x)	((u64)(x) << 10)
-#define MIB(x)	((u64)(x) << 20)
-#define GIB(x)	((u64)(x) << 30)
-#define TIB(x)	((u64)(x) << 40)
-#define LEGACY	VFIO_COOKIE_LAYOUT_LEGACY
-#define COMPAT	VFIO_COOKIE_LAYOUT_COMPAT
-#define COMPACT	VFIO_COOKIE_LAYOUT_COMPACT
 
 /*
  * The loop bounds of the sweeps: nth runs from 1 to N - 1, and each sweep
@@ -38,26 +28,6 @@
 #define N_INIT_MANY	48	/* twenty regions: 45 allocations */
 #define N_INIT_COMPACT	4	/* the two table copies */
 #define N_OP		6	/* a cookie, one or two node allocations */
-
-static const struct vfio_cookie_region h100[] = {
-	{ MIB(16), RWM }, { 0, 0 }, { GIB(64), RWM }, { 0, 0 },
-	{ MIB(32), RWM }, { 0, 0 }, { 0, 0 }, { 4096, RW }, { 0, 0 },
-};
-
-/* Region 0 has no legacy slot: COMPAT places it in a gap at init. */
-static const struct vfio_cookie_region big[] = {
-	{ TIB(2), RWM }, { 0, 0 }, { MIB(16), RWM }, { 0, 0 },
-	{ TIB(1), RWM }, { 0, 0 }, { 0, 0 }, { 4096, RW }, { 0, 0 },
-};
-
-static const struct vfio_cookie_region many[] = {
-	{ MIB(1), RWM }, { 0, 0 }, { MIB(256), RWM }, { 0, 0 },
-	{ KIB(8), RWM }, { 0, 0 }, { KIB(128), RO }, { 4096, RW },
-	{ 0xc0000, RW }, { 4096, RWM }, { 0x2000, RO }, { MIB(8), RWM },
-	{ 0, 0 }, { GIB(3), RWM }, { 0x1800, RWM }, { 5, RO },
-	{ GIB(2) + 4096, RWM }, { KIB(64), RW }, { MIB(2), RWM },
-	{ 0x3000, RW },
-};
 
 /* ---- snapshots through vfio_cookie_for_each() ---- */
 
@@ -216,7 +186,7 @@ static void sweep_init(enum vfio_cookie_layout layout,
  */
 START_TEST(test_nomem_init_legacy)
 {
-	sweep_init(LEGACY, h100, ARRAY_SIZE(h100), 16, _i, N_INIT);
+	sweep_init(LEGACY, sim_tab_h100, ARRAY_SIZE(sim_tab_h100), 16, _i, N_INIT);
 }
 END_TEST
 
@@ -226,7 +196,7 @@ END_TEST
  */
 START_TEST(test_nomem_init_legacy_many)
 {
-	sweep_init(LEGACY, many, ARRAY_SIZE(many), 40, _i, N_INIT_MANY);
+	sweep_init(LEGACY, sim_tab_many, ARRAY_SIZE(sim_tab_many), 40, _i, N_INIT_MANY);
 }
 END_TEST
 
@@ -236,7 +206,7 @@ END_TEST
  */
 START_TEST(test_nomem_init_compat)
 {
-	sweep_init(COMPAT, many, ARRAY_SIZE(many), 40, _i, N_INIT);
+	sweep_init(COMPAT, sim_tab_many, ARRAY_SIZE(sim_tab_many), 40, _i, N_INIT);
 }
 END_TEST
 
@@ -247,7 +217,7 @@ END_TEST
  */
 START_TEST(test_nomem_init_compat_oversize)
 {
-	sweep_init(COMPAT, big, ARRAY_SIZE(big), 16, _i, N_INIT);
+	sweep_init(COMPAT, sim_tab_big, ARRAY_SIZE(sim_tab_big), 16, _i, N_INIT);
 }
 END_TEST
 
@@ -257,7 +227,7 @@ END_TEST
  */
 START_TEST(test_nomem_init_compact)
 {
-	sweep_init(COMPACT, many, ARRAY_SIZE(many), 40, _i,
+	sweep_init(COMPACT, sim_tab_many, ARRAY_SIZE(sim_tab_many), 40, _i,
 		   N_INIT_COMPACT);
 }
 END_TEST
@@ -378,7 +348,7 @@ static const u32 many_all_but_18[] = {
 START_TEST(test_nomem_region_offset_compact)
 {
 	const struct nomem_case nc = {
-		COMPACT, h100, ARRAY_SIZE(h100), 16, 0, h100_some,
+		COMPACT, sim_tab_h100, ARRAY_SIZE(sim_tab_h100), 16, 0, h100_some,
 		ARRAY_SIZE(h100_some), false, 4, 0,
 	};
 
@@ -393,7 +363,7 @@ END_TEST
 START_TEST(test_nomem_region_offset_full_leaf)
 {
 	const struct nomem_case nc = {
-		COMPACT, many, ARRAY_SIZE(many), 64, 20, many_all_but_18,
+		COMPACT, sim_tab_many, ARRAY_SIZE(sim_tab_many), 64, 20, many_all_but_18,
 		ARRAY_SIZE(many_all_but_18), false, 18, 0,
 	};
 
@@ -409,7 +379,7 @@ END_TEST
 START_TEST(test_nomem_region_offset_compat)
 {
 	const struct nomem_case nc = {
-		COMPAT, many, ARRAY_SIZE(many), 40, 3, NULL, 0, false, 13, 0,
+		COMPAT, sim_tab_many, ARRAY_SIZE(sim_tab_many), 40, 3, NULL, 0, false, 13, 0,
 	};
 
 	sweep_op(&nc, _i, N_OP);
@@ -424,7 +394,7 @@ END_TEST
 START_TEST(test_nomem_region_offset_legacy_oversize)
 {
 	const struct nomem_case nc = {
-		LEGACY, big, ARRAY_SIZE(big), 16, 0, NULL, 0, false, 0, 0,
+		LEGACY, sim_tab_big, ARRAY_SIZE(sim_tab_big), 16, 0, NULL, 0, false, 0, 0,
 	};
 
 	sweep_op(&nc, _i, N_OP);
@@ -439,7 +409,7 @@ END_TEST
 START_TEST(test_nomem_alias_legacy)
 {
 	const struct nomem_case nc = {
-		LEGACY, h100, ARRAY_SIZE(h100), 32, 2, NULL, 0, true, 2, WC,
+		LEGACY, sim_tab_h100, ARRAY_SIZE(sim_tab_h100), 32, 2, NULL, 0, true, 2, WC,
 	};
 
 	sweep_op(&nc, _i, N_OP);
@@ -454,7 +424,7 @@ END_TEST
 START_TEST(test_nomem_alias_compat)
 {
 	const struct nomem_case nc = {
-		COMPAT, h100, ARRAY_SIZE(h100), 32, 4, NULL, 0, true, 4, WC,
+		COMPAT, sim_tab_h100, ARRAY_SIZE(sim_tab_h100), 32, 4, NULL, 0, true, 4, WC,
 	};
 
 	sweep_op(&nc, _i, N_OP);
@@ -469,7 +439,7 @@ END_TEST
 START_TEST(test_nomem_alias_compact)
 {
 	const struct nomem_case nc = {
-		COMPACT, h100, ARRAY_SIZE(h100), 32, 0, h100_some,
+		COMPACT, sim_tab_h100, ARRAY_SIZE(sim_tab_h100), 32, 0, h100_some,
 		ARRAY_SIZE(h100_some), true, 2, WC,
 	};
 
@@ -485,7 +455,7 @@ END_TEST
 START_TEST(test_nomem_alias_plain_region)
 {
 	const struct nomem_case nc = {
-		COMPACT, many, ARRAY_SIZE(many), 40, 0, h100_some,
+		COMPACT, sim_tab_many, ARRAY_SIZE(sim_tab_many), 40, 0, h100_some,
 		ARRAY_SIZE(h100_some), true, 16, 0,
 	};
 
@@ -494,7 +464,7 @@ START_TEST(test_nomem_alias_plain_region)
 END_TEST
 
 /*
- * alias after many drops, into trees of several depths, so node splits and
+ * alias after sim_tab_many drops, into trees of several depths, so node splits and
  * new roots can fail (design §9.23, §9.28; fail-nth).
  */
 START_TEST(test_nomem_alias_deep)
@@ -504,7 +474,7 @@ START_TEST(test_nomem_alias_deep)
 
 	for (i = 0; i < ARRAY_SIZE(depths); i++) {
 		const struct nomem_case nc = {
-			COMPAT, many, ARRAY_SIZE(many), 200, depths[i],
+			COMPAT, sim_tab_many, ARRAY_SIZE(sim_tab_many), 200, depths[i],
 			many_all_but_18, ARRAY_SIZE(many_all_but_18), true,
 			11, WC,
 		};
@@ -546,8 +516,8 @@ START_TEST(test_nomem_readers_never_allocate)
 	int zapped = 0, walked = 0;
 	u32 idx;
 
-	ck_assert_int_eq(vfio_cookie_space_init(&s, COMPAT, h100,
-						ARRAY_SIZE(h100), 16), 0);
+	ck_assert_int_eq(vfio_cookie_space_init(&s, COMPAT, sim_tab_h100,
+						ARRAY_SIZE(sim_tab_h100), 16), 0);
 	ck_assert_int_eq(vfio_cookie_alias(&s, 2, WC, &wc, &idx), 0);
 	ck_assert_int_eq(vfio_cookie_alias(&s, 0, WC, &off, &idx), 0);
 

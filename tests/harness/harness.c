@@ -65,6 +65,8 @@ int sim_run_suite(Suite *suite)
 	SRunner *sr = srunner_create(suite);
 	int failed;
 
+	/* Pick the seed before forking, so every test of the run shares it. */
+	sim_seed();
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
