@@ -47,7 +47,8 @@ static inline void mutex_init(struct mutex *m)
 static inline bool sim_mutex_owned(const struct mutex *m)
 {
 	return __atomic_load_n(&m->held, __ATOMIC_ACQUIRE) &&
-	       pthread_equal(m->owner, pthread_self());
+	       pthread_equal(__atomic_load_n(&m->owner, __ATOMIC_RELAXED),
+			     pthread_self());
 }
 
 static inline void mutex_lock(struct mutex *m)
@@ -58,7 +59,8 @@ static inline void mutex_lock(struct mutex *m)
 		return;
 	}
 	pthread_mutex_lock(&m->lock);
-	m->owner = pthread_self();
+	/* Read unlocked by contending callers of sim_mutex_owned(). */
+	__atomic_store_n(&m->owner, pthread_self(), __ATOMIC_RELAXED);
 	__atomic_store_n(&m->held, true, __ATOMIC_RELEASE);
 }
 
