@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Replay of a vfiotrace against the simulated VFIO device fd, under one uAPI
- * design and one offset layout.
+ * Replay of a vfiotrace against the simulated VFIO device fd
+ * (vfiosim/vfio.h), under one uAPI design and one offset layout: each event
+ * becomes the system call a client makes, and its result is compared with
+ * the one the trace recorded.
  */
 #ifndef _VFIOSIM_REPLAY_H
 #define _VFIOSIM_REPLAY_H
@@ -10,23 +12,7 @@
 #include <stdint.h>
 
 #include "vfiosim/trace.h"
-
-/* How a client asks for a write-combining mapping (docs/architecture.md). */
-enum vfiosim_design {
-	VFIOSIM_DESIGN_LEGACY,	/* upstream today: it cannot */
-	VFIOSIM_DESIGN_SETATTR,	/* RFC v1: SET_MMAP_ATTRS on an offset */
-	VFIOSIM_DESIGN_ALIAS,	/* alias RFC: FEATURE creates an alias region */
-	VFIOSIM_DESIGN_GETMMAP,	/* Jason: GET_REGION_MMAP returns a cookie */
-	VFIOSIM_DESIGN_NR,
-};
-
-/* Where cookies go in the fd (the core's enum vfio_cookie_layout). */
-enum vfiosim_layout {
-	VFIOSIM_LAYOUT_LEGACY,
-	VFIOSIM_LAYOUT_COMPAT,
-	VFIOSIM_LAYOUT_COMPACT,
-	VFIOSIM_LAYOUT_NR,
-};
+#include "vfiosim/vfio.h"
 
 enum vfiosim_outcome {
 	VFIOSIM_MATCH,		/* the recorded result came back */
@@ -96,15 +82,6 @@ int vfiosim_replay(const struct vfiosim_trace *trace,
 		   struct vfiosim_replay_result *res);
 void vfiosim_replay_result_free(struct vfiosim_replay_result *res);
 
-const char *vfiosim_design_name(enum vfiosim_design design);
-const char *vfiosim_layout_name(enum vfiosim_layout layout);
 const char *vfiosim_outcome_name(enum vfiosim_outcome outcome);
-/* -1 when the name is unknown */
-int vfiosim_design_from_name(const char *name);
-int vfiosim_layout_from_name(const char *name);
-
-/* Register the calling thread (RCU, maple tree) before the first replay. */
-void vfiosim_init_thread(void);
-void vfiosim_exit_thread(void);
 
 #endif /* _VFIOSIM_REPLAY_H */

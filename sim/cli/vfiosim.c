@@ -6,6 +6,8 @@
  *   vfiosim compare [--format text|json|csv] TRACE...
  *   vfiosim layout  [--design D] [--layout L] [--svg OUT] TRACE
  *   vfiosim devices [--format text|json]
+ *   vfiosim import-strace [--sidecar FILE] [-o OUT] STRACE_LOG
+ *   vfiosim gen strace [--sidecar FILE] [-o OUT] TRACE
  *
  * Exit status: 0 every event matched, 1 some did not, 2 bad usage or bad
  * input.
@@ -21,6 +23,7 @@
 
 #include "vfiosim/replay.h"
 #include "vfiosim/report.h"
+#include "vfiosim/strace.h"
 #include "vfiosim/trace.h"
 
 #ifndef VFIOSIM_VERSION
@@ -86,11 +89,10 @@ static const char help_main[] =
 	"  compare  replay traces under every design and layout\n"
 	"  layout   the offset space a trace builds, as a table or an SVG\n"
 	"  devices  the device catalog (traces/devices)\n"
+	"  import-strace  turn an strace log of a VFIO client into a trace\n"
+	"  gen      gen strace: the strace log of a trace's client\n"
+	"           (synthetic traces: not implemented yet)\n"
 	"  help     the help of a command\n"
-	"\n"
-	"coming (not implemented yet):\n"
-	"  import-strace  turn an strace log into a trace\n"
-	"  gen            generate a synthetic trace\n"
 	"\n"
 	"Every command takes --catalog DIR (default $VFIOSIM_CATALOG, else\n"
 	VFIOSIM_CATALOG_DIR ")\n"
@@ -161,15 +163,51 @@ static const char help_devices[] =
 	"                 " VFIOSIM_CATALOG_DIR ")\n";
 
 static const char help_import[] =
-	"usage: vfiosim import-strace [--sidecar FILE] [-o OUT] STRACE_LOG\n"
+	"usage: vfiosim import-strace [--sidecar FILE] [--device-path PATH]...\n"
+	"                             [--strict] [-o OUT] STRACE_LOG\n"
 	"\n"
-	"Not implemented yet: it will turn an strace log of a VFIO client\n"
-	"into a vfiotrace.\n";
+	"Turns an strace log of a VFIO client ('-' is standard input) into a\n"
+	"vfiotrace on OUT (default standard output).  Capture with\n"
+	"  strace -f -o LOG -y -tt -T -X verbose -x -s 64 -e trace=openat,close,\n"
+	"    dup,dup2,dup3,fcntl,ioctl,mmap,munmap,mremap,pread64,pwrite64,\n"
+	"    clone,clone3,fork,vfork,execve -e signal=none CMD\n"
+	"(docs/capture.md).  strace does not show the structs of VFIO ioctls:\n"
+	"region indexes are inferred, and the trace's comments say what was.\n"
+	"A summary goes to standard error, with each line that could not be\n"
+	"imported (also kept as comments in the trace).\n"
+	"\n"
+	"  --sidecar FILE      the devices: sysfs resource and config of each\n"
+	"                      (docs/capture.md); without it sizes are inferred\n"
+	"  --device-path PATH  fds opened on PATH are VFIO device fds\n"
+	"  --strict            a line that cannot be imported is an error\n"
+	"  -o, --output OUT    where the trace goes\n"
+	"\n"
+	"Exit status: 0 imported, 2 bad usage or a malformed log (reported as\n"
+	"LOG:LINE:COLUMN: message).\n";
 
 static const char help_gen[] =
-	"usage: vfiosim gen SCENARIO [--seed N] [--ops N] [-o OUT]\n"
+	"usage: vfiosim gen strace [--sidecar FILE] [-o OUT] [--pids P]\n"
+	"                          [--xlat X] [--time T] [--strsize N]\n"
+	"                          [--no-y] [--no-x] [--no-T] [--interleave]\n"
+	"                          [--catalog DIR] TRACE\n"
+	"       vfiosim gen SCENARIO [--seed N] [--ops N] [-o OUT]\n"
 	"\n"
-	"Not implemented yet: it will generate a synthetic vfiotrace.\n";
+	"gen strace writes the strace log the client of TRACE would give on a\n"
+	"legacy kernel, as strace 6.1 prints it (by default with the options of\n"
+	"the recommended capture: -f -o -y -tt -T -X verbose -x -s 64), and\n"
+	"with --sidecar a sidecar describing its devices.  Events a legacy\n"
+	"kernel cannot do (wc, WC cookies) are left out; results a trace does\n"
+	"not record come from its legacy/legacy replay.\n"
+	"\n"
+	"  --pids P      plain (-f -o, default), bracket (-f) or none\n"
+	"  --xlat X      verbose (default), abbrev or raw (-X)\n"
+	"  --time T      tt (default), t, ttt or none\n"
+	"  --strsize N   -s (default 64)\n"
+	"  --no-y        no fd paths; --no-x: octal escapes; --no-T: no times\n"
+	"  --interleave  split a call around the next process's call\n"
+	"                (<unfinished ...> / <... resumed>)\n"
+	"\n"
+	"Synthetic traces (gen SCENARIO): not implemented yet.\n";
 
 enum {
 	OPT_DESIGN = 256,
@@ -768,20 +806,362 @@ out:
 	return ret;
 }
 
-static int cmd_coming(struct cli *cli, int argc, char **argv,
-		      const char *help)
+/* Read a whole file ('-': standard input), at most @max bytes. */
+static int slurp(const char *path, size_t max, char **out, size_t *len)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	size_t cap = 0, n = 0, got;
+	char *buf = NULL, *grown;
+	int err = 0;
+
+	if (!f)
+		return -errno;
+	for (;;) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 65536;
+			if (cap > max + 1)
+				cap = max + 1;
+			if (n == cap) {
+				err = -EFBIG;
+				break;
+			}
+			grown = realloc(buf, cap);
+			if (!grown) {
+				err = -ENOMEM;
+				break;
+			}
+			buf = grown;
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0) {
+			if (ferror(f))
+				err = -EIO;
+			break;
+		}
+	}
+	if (f != stdin)
+		fclose(f);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	*out = buf ? buf : strdup("");
+	*len = n;
+	return *out ? 0 : -ENOMEM;
+}
+
+#define MAX_LOG_BYTES	((size_t)1 << 30)
+
+enum {
+	OPT_SIDECAR = 300,
+	OPT_DEVPATH,
+	OPT_STRICT,
+	OPT_PIDS,
+	OPT_XLAT,
+	OPT_TIME,
+	OPT_STRSIZE,
+	OPT_NO_Y,
+	OPT_NO_X,
+	OPT_NO_T,
+	OPT_INTERLEAVE,
+};
+
+static int cmd_import(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "sidecar", required_argument, NULL, OPT_SIDECAR },
+		{ "device-path", required_argument, NULL, OPT_DEVPATH },
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vfiosim_strace_opts sopts = { 0 };
+	struct vfiosim_strace_import imp;
+	struct vfiosim_error err;
+	const char *out_path = "-", *log_path, **paths = NULL;
+	char *log = NULL, *side = NULL;
+	size_t log_len = 0, side_len = 0;
+	unsigned int i, shown;
+	int opt, ret = EXIT_USAGE;
+	FILE *out;
+
+	paths = calloc(argc ? (size_t)argc : 1, sizeof(*paths));
+	if (!paths) {
+		error(cli, "out of memory");
+		return EXIT_USAGE;
+	}
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_SIDECAR:
+			sopts.sidecar_path = optarg;
+			break;
+		case OPT_DEVPATH:
+			paths[sopts.nr_device_paths++] = optarg;
+			break;
+		case OPT_STRICT:
+			sopts.strict = true;
+			break;
+		case 'o':
+			out_path = optarg;
+			break;
+		case 'h':
+		case OPT_HELP:
+			free(paths);
+			fputs(help_import, stdout);
+			return fflush(stdout) ? EXIT_USAGE : 0;
+		case ':':
+			free(paths);
+			return usage_error(cli, "option '%s' needs an argument",
+					   argv[optind - 1]);
+		default:
+			free(paths);
+			return usage_error(cli, "unknown option '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	sopts.device_paths = paths;
+	if (optind == argc) {
+		free(paths);
+		return usage_error(cli, "no strace log given");
+	}
+	if (argc - optind > 1) {
+		free(paths);
+		return usage_error(cli, "one log at a time ('%s' is a second)",
+				   argv[optind + 1]);
+	}
+	log_path = argv[optind];
+	ret = slurp(log_path, MAX_LOG_BYTES, &log, &log_len);
+	if (ret) {
+		error(cli, "%s: %s", log_path, strerror(-ret));
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	if (sopts.sidecar_path) {
+		ret = slurp(sopts.sidecar_path, (size_t)64 << 20, &side,
+			    &side_len);
+		if (ret) {
+			error(cli, "%s: %s", sopts.sidecar_path, strerror(-ret));
+			ret = EXIT_USAGE;
+			goto out;
+		}
+		sopts.sidecar = side;
+		sopts.sidecar_len = side_len;
+	}
+	ret = EXIT_USAGE;
+	if (vfiosim_strace_import(log_path, log, log_len, &sopts, &imp,
+				  &err)) {
+		vfiosim_error_print(&err, stderr);
+		goto out;
+	}
+	out = strcmp(out_path, "-") ? fopen(out_path, "w") : stdout;
+	if (!out) {
+		error(cli, "%s: %s", out_path, strerror(errno));
+		vfiosim_strace_import_free(&imp);
+		goto out;
+	}
+	fwrite(imp.text, 1, imp.len, out);
+	if (out == stdout ? fflush(out) : fclose(out)) {
+		error(cli, "%s: %s", out_path, strerror(errno));
+		vfiosim_strace_import_free(&imp);
+		goto out;
+	}
+	fprintf(stderr, "vfiosim import-strace: %s: %u lines: %u events from "
+		"%u lines, %u ignored (not VFIO), %u not imported; %u region "
+		"indexes inferred, %u events with placeholder arguments\n",
+		log_path, imp.lines, imp.events, imp.imported, imp.ignored,
+		imp.nr_notes, imp.rinfo_inferred, imp.placeholders);
+	shown = imp.nr_notes < 20 ? imp.nr_notes : 20;
+	for (i = 0; i < shown; i++)
+		fprintf(stderr, "%s:%u: not imported: %s\n", log_path,
+			imp.notes[i].line, imp.notes[i].msg);
+	if (imp.nr_notes > shown)
+		fprintf(stderr, "... and %u more lines not imported (each is a "
+			"comment in the trace)\n", imp.nr_notes - shown);
+	vfiosim_strace_import_free(&imp);
+	ret = 0;
+out:
+	free(log);
+	free(side);
+	free(paths);
+	return ret;
+}
+
+static int gen_choice(struct cli *cli, const char *opt, const char *val,
+		      const char *const *names, int *out)
 {
 	int i;
 
+	for (i = 0; names[i]; i++) {
+		if (!strcmp(val, names[i])) {
+			*out = i;
+			return -1;
+		}
+	}
+	return usage_error(cli, "unknown %s '%s'", opt, val);
+}
+
+static int cmd_gen_strace(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "sidecar", required_argument, NULL, OPT_SIDECAR },
+		{ "output", required_argument, NULL, 'o' },
+		{ "pids", required_argument, NULL, OPT_PIDS },
+		{ "xlat", required_argument, NULL, OPT_XLAT },
+		{ "time", required_argument, NULL, OPT_TIME },
+		{ "strsize", required_argument, NULL, OPT_STRSIZE },
+		{ "no-y", no_argument, NULL, OPT_NO_Y },
+		{ "no-x", no_argument, NULL, OPT_NO_X },
+		{ "no-T", no_argument, NULL, OPT_NO_T },
+		{ "interleave", no_argument, NULL, OPT_INTERLEAVE },
+		{ "catalog", required_argument, NULL, OPT_CATALOG },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const pids[] = { "none", "plain", "bracket", NULL };
+	static const char *const xlats[] = { "verbose", "abbrev", "raw", NULL };
+	static const char *const times[] = { "none", "t", "tt", "ttt", NULL };
+	struct vfiosim_strace_gen_opts gopts;
+	struct vfiosim_replay_result res;
+	const char *out_path = "-", *side_path = NULL, *env;
+	FILE *out = NULL, *side = NULL;
+	int opt, ret, v = 0;
+	char *end;
+
+	vfiosim_strace_gen_defaults(&gopts);
+	env = getenv("VFIOSIM_CATALOG");
+	cli->catalog = env && env[0] ? env : VFIOSIM_CATALOG_DIR;
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, ":ho:s:", opts, NULL)) != -1) {
+		ret = -1;
+		switch (opt) {
+		case OPT_SIDECAR:
+			side_path = optarg;
+			break;
+		case 'o':
+			out_path = optarg;
+			break;
+		case OPT_PIDS:
+			ret = gen_choice(cli, "--pids", optarg, pids, &v);
+			gopts.pids = v;
+			break;
+		case OPT_XLAT:
+			ret = gen_choice(cli, "--xlat", optarg, xlats, &v);
+			gopts.xlat = v;
+			break;
+		case OPT_TIME:
+			ret = gen_choice(cli, "--time", optarg, times, &v);
+			gopts.time = v;
+			break;
+		case 's':
+		case OPT_STRSIZE:
+			errno = 0;
+			gopts.strsize = (unsigned int)strtoul(optarg, &end, 10);
+			if (errno || *end || !gopts.strsize ||
+			    gopts.strsize > 4096)
+				return usage_error(cli, "--strsize takes 1 to "
+						   "4096, not '%s'", optarg);
+			break;
+		case OPT_NO_Y:
+			gopts.annotate = false;
+			break;
+		case OPT_NO_X:
+			gopts.hex = false;
+			break;
+		case OPT_NO_T:
+			gopts.durations = false;
+			break;
+		case OPT_INTERLEAVE:
+			gopts.interleave = true;
+			break;
+		case OPT_CATALOG:
+			cli->catalog = optarg;
+			break;
+		case 'h':
+		case OPT_HELP:
+			fputs(help_gen, stdout);
+			return fflush(stdout) ? EXIT_USAGE : 0;
+		case ':':
+			return usage_error(cli, "option '%s' needs an argument",
+					   argv[optind - 1]);
+		default:
+			return usage_error(cli, "unknown option '%s'",
+					   argv[optind - 1]);
+		}
+		if (ret >= 0)
+			return ret;
+	}
+	if (optind == argc)
+		return usage_error(cli, "no trace given");
+	if (argc - optind > 1)
+		return usage_error(cli, "one trace at a time ('%s' is a second)",
+				   argv[optind + 1]);
+	ret = load_traces(cli, 1, argv + optind);
+	if (ret >= 0)
+		return ret;
+	ret = replay_one(cli, cli->traces[0], VFIOSIM_DESIGN_LEGACY,
+			 VFIOSIM_LAYOUT_LEGACY, &res);
+	if (ret >= 0)
+		return finish(cli, NULL, ret);
+	gopts.results = res.per_event;
+	ret = EXIT_USAGE;
+	out = strcmp(out_path, "-") ? fopen(out_path, "w") : stdout;
+	if (!out) {
+		error(cli, "%s: %s", out_path, strerror(errno));
+		goto done;
+	}
+	if (side_path) {
+		side = strcmp(side_path, "-") ? fopen(side_path, "w") : stdout;
+		if (!side) {
+			error(cli, "%s: %s", side_path, strerror(errno));
+			goto done;
+		}
+	}
+	if (vfiosim_strace_gen(cli->traces[0], &gopts, out)) {
+		error(cli, "%s: %s", out_path, "could not write the log");
+		goto done;
+	}
+	if (side && vfiosim_strace_gen_sidecar(cli->traces[0], side)) {
+		error(cli, "%s: %s", side_path, "could not write the sidecar");
+		goto done;
+	}
+	ret = 0;
+done:
+	if (out && out != stdout && fclose(out) && !ret) {
+		error(cli, "%s: %s", out_path, strerror(errno));
+		ret = EXIT_USAGE;
+	}
+	if (side && side != stdout && fclose(side) && !ret) {
+		error(cli, "%s: %s", side_path, strerror(errno));
+		ret = EXIT_USAGE;
+	}
+	if ((out == stdout || side == stdout) && fflush(stdout) && !ret)
+		ret = EXIT_USAGE;
+	vfiosim_replay_result_free(&res);
+	return finish(cli, NULL, ret);
+}
+
+/* gen strace TRACE; gen SCENARIO (synthetic) is still to come. */
+static int cmd_gen(struct cli *cli, int argc, char **argv)
+{
+	int i;
+
+	if (argc > 1 && !strcmp(argv[1], "strace"))
+		return cmd_gen_strace(cli, argc - 1, argv + 1);
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--"))
 			break;
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(help, stdout);
+			fputs(help_gen, stdout);
 			return 0;
 		}
 	}
-	fprintf(stderr, "vfiosim %s: not implemented yet\n", cli->cmd);
+	fprintf(stderr, "vfiosim %s: not implemented yet (only 'gen strace "
+		"TRACE' is)\n", cli->cmd);
 	return EXIT_USAGE;
 }
 
@@ -794,8 +1174,8 @@ static const struct command {
 	{ "compare", cmd_compare, help_compare },
 	{ "layout", cmd_layout, help_layout },
 	{ "devices", cmd_devices, help_devices },
-	{ "import-strace", NULL, help_import },
-	{ "gen", NULL, help_gen },
+	{ "import-strace", cmd_import, help_import },
+	{ "gen", cmd_gen, help_gen },
 };
 
 #define NR_COMMANDS	(sizeof(commands) / sizeof(commands[0]))
@@ -856,7 +1236,5 @@ int main(int argc, char **argv)
 		return usage_error(&cli, "unknown command '%s'", argv[1]);
 	}
 	cli.cmd = c->name;
-	if (!c->run)
-		return cmd_coming(&cli, argc - 1, argv + 1, c->help);
 	return c->run(&cli, argc - 1, argv + 1);
 }

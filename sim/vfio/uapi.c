@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * GET_INFO and GET_REGION_INFO replies in the layout of <linux/vfio.h>.
+ * The GET_REGION_INFO reply in the layout of <linux/vfio.h>, and its
+ * decoding.
  */
 #include "uapi.h"
 
@@ -105,6 +106,7 @@ int sim_uapi_region_info(const struct sim_region_reply *r, uint8_t *buf)
 			/* Too small: say how much is needed, no caps. */
 			info.argsz = sizeof(info) + len;
 			info.cap_offset = 0;
+			len = 0;
 		} else {
 			info.cap_offset = sizeof(info);
 			memcpy(buf + sizeof(info), caps, len);
@@ -112,7 +114,7 @@ int sim_uapi_region_info(const struct sim_region_reply *r, uint8_t *buf)
 	}
 	/* The kernel copies back minsz bytes of the struct itself. */
 	memcpy(buf, &info, minsz);
-	return 0;
+	return len ? (int)(sizeof(info) + len) : (int)minsz;
 }
 
 int sim_uapi_region_seen(const uint8_t *buf, struct sim_region_seen *seen)
@@ -151,22 +153,5 @@ int sim_uapi_region_seen(const uint8_t *buf, struct sim_region_seen *seen)
 		}
 		pos = hdr.next;
 	}
-	return 0;
-}
-
-int sim_uapi_device_info(uint32_t argsz, uint32_t flags, uint32_t num_regions,
-			 uint32_t num_irqs, uint32_t *argsz_out)
-{
-	struct vfio_device_info info;
-
-	/* vfio_pci_ioctl_get_info(): minsz = offsetofend(num_irqs). */
-	if (argsz < sim_offsetofend(struct vfio_device_info, num_irqs))
-		return -EINVAL;
-	memset(&info, 0, sizeof(info));
-	info.argsz = argsz;
-	info.flags = flags;
-	info.num_regions = num_regions;
-	info.num_irqs = num_irqs;
-	*argsz_out = info.argsz;
 	return 0;
 }

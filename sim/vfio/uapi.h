@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The VFIO uAPI side of the simulated device fd: builds the replies of
- * VFIO_DEVICE_GET_INFO and VFIO_DEVICE_GET_REGION_INFO in the layout of the
- * system's <linux/vfio.h>, with the argsz protocol and the capability chain,
- * and decodes them again, as a client would.  This unit includes no kernel
+ * The VFIO uAPI side of the simulated device fd: builds the reply of
+ * VFIO_DEVICE_GET_REGION_INFO in the layout of the system's <linux/vfio.h>,
+ * with the argsz protocol and the capability chain (ioctl.c), and decodes
+ * it again, as a client would (replay.c).  This unit includes no kernel
  * shim header: it sees only libc and the uAPI.
  */
 #ifndef _VFIOSIM_VFIO_UAPI_H
@@ -28,7 +28,7 @@ extern const uint32_t sim_uapi_rom_index, sim_uapi_config_index,
 
 struct sim_region_reply {
 	uint32_t argsz;		/* argsz the caller passed */
-	uint32_t flags;		/* VFIO_REGION_INFO_FLAG_R/W/MMAP of the region */
+	uint32_t flags;		/* VFIO_REGION_INFO_FLAG_R/W/MMAP */
 	uint64_t size;
 	uint64_t offset;
 	bool msix_mappable;
@@ -47,7 +47,7 @@ struct sim_region_seen {
 	uint32_t cap_offset;
 	uint64_t size;
 	uint64_t offset;
-	uint32_t caps;		/* bit n: capability id n was in the chain */
+	uint32_t caps;		/* bit n: capability id n seen */
 	bool alias;
 	uint32_t alias_target;
 };
@@ -55,15 +55,12 @@ struct sim_region_seen {
 /*
  * Fill @buf (SIM_UAPI_BUF bytes) with what GET_REGION_INFO copies to the
  * caller for @r, following vfio_get_region_info() of v6.19: minsz 32, caps
- * only when argsz has room, else argsz grows and cap_offset is 0.  Returns 0
- * or -EINVAL (argsz below minsz).
+ * only when argsz has room, else argsz grows and cap_offset is 0.  Returns
+ * how many bytes from the start of @buf the kernel copies out (32, or 32
+ * and the chain after it), or -EINVAL (argsz below minsz).
  */
 int sim_uapi_region_info(const struct sim_region_reply *r, uint8_t *buf);
 /* Decode @buf as a client does: the struct, then walk the chain. */
 int sim_uapi_region_seen(const uint8_t *buf, struct sim_region_seen *seen);
-
-/* GET_INFO: -EINVAL when argsz < offsetofend(num_irqs). */
-int sim_uapi_device_info(uint32_t argsz, uint32_t flags, uint32_t num_regions,
-			 uint32_t num_irqs, uint32_t *argsz_out);
 
 #endif /* _VFIOSIM_VFIO_UAPI_H */
