@@ -30,6 +30,7 @@
 
 #include "probe.h"
 #include "probe_addr.h"
+#include "vfiosim/irqset.h"
 
 #define PROBE_MAX_FDS		1024
 #define PROBE_MAX_MAPS		256
@@ -302,16 +303,6 @@ static int ev_irqinfo(struct vfiosim_event *ev, int fd)
 
 static int ev_irqset(struct probe *p, struct vfiosim_event *ev, int fd)
 {
-	static const uint32_t action[] = {
-		[VFIOSIM_IRQ_TRIGGER] = VFIO_IRQ_SET_ACTION_TRIGGER,
-		[VFIOSIM_IRQ_MASK] = VFIO_IRQ_SET_ACTION_MASK,
-		[VFIOSIM_IRQ_UNMASK] = VFIO_IRQ_SET_ACTION_UNMASK,
-	};
-	static const uint32_t data[] = {
-		[VFIOSIM_IRQ_DATA_NONE] = VFIO_IRQ_SET_DATA_NONE,
-		[VFIOSIM_IRQ_DATA_BOOL] = VFIO_IRQ_SET_DATA_BOOL,
-		[VFIOSIM_IRQ_DATA_EVENTFD] = VFIO_IRQ_SET_DATA_EVENTFD,
-	};
 	struct vfio_irq_set *set;
 	size_t each = 0, len;
 	uint32_t i;
@@ -319,16 +310,13 @@ static int ev_irqset(struct probe *p, struct vfiosim_event *ev, int fd)
 
 	if (ev->count > 4096)
 		return fail(ev, "irqset count= too large for the probe");
-	if (ev->data_kind == VFIOSIM_IRQ_DATA_BOOL)
-		each = 1;
-	else if (ev->data_kind == VFIOSIM_IRQ_DATA_EVENTFD)
-		each = sizeof(int32_t);
+	each = vfiosim_irqset_data_size(ev);
 	len = sizeof(*set) + each * ev->count;
 	set = calloc(1, len);
 	if (!set)
 		return fail(ev, "out of memory");
 	set->argsz = len;
-	set->flags = action[ev->action] | data[ev->data_kind];
+	set->flags = vfiosim_irqset_flags(ev);
 	set->index = ev->idx;
 	set->start = ev->start;
 	set->count = ev->count;

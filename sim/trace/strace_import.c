@@ -1413,6 +1413,21 @@ static void set_result(struct op *op, const struct call *c)
 }
 
 /* A device fd appears: its open event (synthetic when @c is NULL). */
+/* Make @fd of @proc a device fd naming @file; NULL when out of memory. */
+static struct fdent *fd_put_device(struct imp *imp, int proc, int fd,
+				   int file, bool cloexec)
+{
+	struct fdent *e = fd_put(imp, proc, fd);
+
+	if (!e)
+		return NULL;
+	e->kind = FD_DEVICE;
+	e->file = file;
+	e->cloexec = cloexec;
+	e->ent = ent_new(imp, find_leader(imp, proc), fd, file);
+	return e->ent < 0 ? NULL : e;
+}
+
 static int open_device(struct imp *imp, int proc, int fd, int dev,
 		       const char *via, bool cloexec, const struct call *c,
 		       const char *why)
@@ -1424,14 +1439,8 @@ static int open_device(struct imp *imp, int proc, int fd, int dev,
 	file = file_new(imp, dev);
 	if (file < 0)
 		return nomem(imp);
-	e = fd_put(imp, proc, fd);
+	e = fd_put_device(imp, proc, fd, file, cloexec);
 	if (!e)
-		return nomem(imp);
-	e->kind = FD_DEVICE;
-	e->file = file;
-	e->cloexec = cloexec;
-	e->ent = ent_new(imp, find_leader(imp, proc), fd, file);
-	if (e->ent < 0)
 		return nomem(imp);
 	op = event(imp, proc, VFIOSIM_OP_OPEN);
 	if (!op)
@@ -1901,14 +1910,8 @@ static int do_dup(struct imp *imp, int proc, const struct call *c)
 		if (old)
 			fd_del(imp, proc, newfd);
 	}
-	ne = fd_put(imp, proc, newfd);
+	ne = fd_put_device(imp, proc, newfd, file, cloexec);
 	if (!ne)
-		return nomem(imp);
-	ne->kind = FD_DEVICE;
-	ne->file = file;
-	ne->cloexec = cloexec;
-	ne->ent = ent_new(imp, find_leader(imp, proc), newfd, file);
-	if (ne->ent < 0)
 		return nomem(imp);
 	op = event(imp, proc, VFIOSIM_OP_DUP);
 	if (!op)

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "vfiosim/irqset.h"
 #include "vfiosim/proposed_uapi.h"
 #include "vfiosim/replay.h"
 #include "vfiosim/vfio.h"
@@ -665,29 +666,14 @@ static void ev_irqinfo(struct sim_replay *r)
  */
 static void ev_irqset(struct sim_replay *r)
 {
-	static const uint32_t action[] = {
-		[VFIOSIM_IRQ_TRIGGER] = VFIO_IRQ_SET_ACTION_TRIGGER,
-		[VFIOSIM_IRQ_MASK] = VFIO_IRQ_SET_ACTION_MASK,
-		[VFIOSIM_IRQ_UNMASK] = VFIO_IRQ_SET_ACTION_UNMASK,
-	};
-	static const uint32_t data[] = {
-		[VFIOSIM_IRQ_DATA_NONE] = VFIO_IRQ_SET_DATA_NONE,
-		[VFIOSIM_IRQ_DATA_BOOL] = VFIO_IRQ_SET_DATA_BOOL,
-		[VFIOSIM_IRQ_DATA_EVENTFD] = VFIO_IRQ_SET_DATA_EVENTFD,
-	};
-	static const uint64_t size[] = {
-		[VFIOSIM_IRQ_DATA_NONE] = 0,
-		[VFIOSIM_IRQ_DATA_BOOL] = sizeof(uint8_t),
-		[VFIOSIM_IRQ_DATA_EVENTFD] = sizeof(int32_t),
-	};
 	const struct vfiosim_event *ev = r->ev;
 	struct vfio_irq_set set;
 	uint64_t argsz;
 
-	argsz = sizeof(set) + (uint64_t)ev->count * size[ev->data_kind];
+	argsz = sizeof(set) + (uint64_t)ev->count * vfiosim_irqset_data_size(ev);
 	memset(&set, 0, sizeof(set));
 	set.argsz = argsz > UINT32_MAX ? UINT32_MAX : argsz;
-	set.flags = action[ev->action] | data[ev->data_kind];
+	set.flags = vfiosim_irqset_flags(ev);
 	set.index = ev->idx;
 	set.start = ev->start;
 	set.count = ev->count;
