@@ -74,6 +74,14 @@ static const char *fz_find(const char *p, size_t n, const char *needle)
 	return NULL;
 }
 
+/* Do the bytes from @p to @end start with @word? */
+static bool fz_starts(const char *p, const char *end, const char *word)
+{
+	size_t k = strlen(word);
+
+	return (size_t)(end - p) >= k && !memcmp(p, word, k);
+}
+
 /* Split @data into options, log and sidecar; the log points into @data. */
 static void fz_split(struct fz_input *in, const char *data, size_t size)
 {
@@ -82,9 +90,7 @@ static void fz_split(struct fz_input *in, const char *data, size_t size)
 
 	memset(in, 0, sizeof(*in));
 	in->opts.device_paths = in->paths;
-	while ((size_t)(end - p) > strlen(FZ_OPT) &&
-	       !memcmp(p, FZ_OPT, strlen(FZ_OPT)) &&
-	       memcmp(p, FZ_SIDECAR, strlen(FZ_SIDECAR))) {
+	while (fz_starts(p, end, FZ_OPT) && !fz_starts(p, end, FZ_SIDECAR)) {
 		const char *nl = memchr(p, '\n', end - p);
 		const char *arg = p + strlen(FZ_OPT);
 		size_t n = (nl ? nl : end) - arg;
