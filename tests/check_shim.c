@@ -4,10 +4,13 @@
  * the mutex knows its owner, lockdep_assert_held() checks, refcount_t warns
  * on misuse, every WARN is counted, fail-nth fails exactly the nth
  * allocation that may block, GFP_NOWAIT allocations fail as in the
- * kernel's shim, and the live counters return to zero.
+ * kernel's shim, the live counters return to zero, and synchronize_rcu()
+ * waits for readers.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "devices.h"
@@ -553,6 +556,46 @@ START_TEST(test_shim_core_recursive_lock_warns)
 }
 END_TEST
 
+/* ---- RCU ---- */
+
+struct rcu_reader {
+	int stage;		/* 1: in its critical section */
+	int released;		/* 1: about to leave it */
+};
+
+static void *read_then_leave(void *p)
+{
+	struct rcu_reader *r = p;
+
+	sim_thread_init();
+	rcu_read_lock();
+	__atomic_store_n(&r->stage, 1, __ATOMIC_RELEASE);
+	usleep(100 * 1000);
+	__atomic_store_n(&r->released, 1, __ATOMIC_RELEASE);
+	rcu_read_unlock();
+	sim_thread_exit();
+	return NULL;
+}
+
+/*
+ * synchronize_rcu() waits for a reader already in its critical section.
+ * tools/include/linux/kernel.h defines it as nothing and liburcu as a
+ * grace period; sim_kernel.h pins liburcu's, whichever header came last.
+ */
+START_TEST(test_shim_synchronize_rcu_waits_for_reader)
+{
+	struct rcu_reader r = { 0 };
+	pthread_t th;
+
+	ck_assert_int_eq(pthread_create(&th, NULL, read_then_leave, &r), 0);
+	while (!__atomic_load_n(&r.stage, __ATOMIC_ACQUIRE))
+		sched_yield();
+	synchronize_rcu();
+	ck_assert_int_eq(__atomic_load_n(&r.released, __ATOMIC_ACQUIRE), 1);
+	ck_assert_int_eq(pthread_join(th, NULL), 0);
+}
+END_TEST
+
 static Suite *shim_suite(void)
 {
 	Suite *s = suite_create("shim");
@@ -571,6 +614,11 @@ static Suite *shim_suite(void)
 	tcase_add_test(tc, test_shim_gfp_nowait_fails);
 	tcase_add_test(tc, test_shim_fail_nth_per_thread);
 	tcase_add_test(tc, test_shim_live_counters_return_to_zero);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("rcu");
+	sim_tcase_defaults(tc);
+	tcase_add_test(tc, test_shim_synchronize_rcu_waits_for_reader);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("mutex");

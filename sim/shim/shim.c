@@ -123,6 +123,103 @@ int __wrap_kmem_cache_alloc_bulk(struct kmem_cache *cachep, gfp_t gfp,
 	return __real_kmem_cache_alloc_bulk(cachep, gfp, size, list);
 }
 
+#ifdef VFIOSIM_TSAN
+void __tsan_acquire(void *addr);
+/*
+ * ThreadSanitizer: a free after a grace period is ordered after every RCU
+ * read-side critical section that ended before it (sim/shim/tsan.h).
+ */
+char sim_tsan_rcu_gp;
+
+void __real_kfree(void *p);
+void __wrap_kfree(void *p);
+void __real_kmem_cache_free(struct kmem_cache *cachep, void *objp);
+void __wrap_kmem_cache_free(struct kmem_cache *cachep, void *objp);
+void __real_kmem_cache_free_bulk(struct kmem_cache *cachep, size_t size,
+				 void **list);
+void __wrap_kmem_cache_free_bulk(struct kmem_cache *cachep, size_t size,
+				 void **list);
+
+/*
+ * call_rcu() callbacks read what they free before freeing it: each one
+ * runs through sim_tsan_rcu_trampoline(), which acquires first.  The
+ * callback of each pending head waits in a small table (liburcu's
+ * rcu_head holds only the function it is given).
+ */
+#define TSAN_CB_BUCKETS	1024
+
+struct tsan_cb {
+	struct rcu_head *head;
+	void (*func)(struct rcu_head *head);
+	struct tsan_cb *next;
+};
+
+static pthread_mutex_t tsan_cb_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct tsan_cb *tsan_cb_table[TSAN_CB_BUCKETS];
+
+static unsigned int tsan_cb_hash(struct rcu_head *head)
+{
+	return ((unsigned long)head >> 4) % TSAN_CB_BUCKETS;
+}
+
+static void sim_tsan_rcu_trampoline(struct rcu_head *head)
+{
+	struct tsan_cb **pp, *cb = NULL;
+
+	__tsan_acquire(&sim_tsan_rcu_gp);
+	pthread_mutex_lock(&tsan_cb_lock);
+	for (pp = &tsan_cb_table[tsan_cb_hash(head)]; *pp; pp = &(*pp)->next) {
+		if ((*pp)->head == head) {
+			cb = *pp;
+			*pp = cb->next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&tsan_cb_lock);
+	if (!cb)
+		abort();
+	cb->func(head);
+	free(cb);
+}
+
+void sim_tsan_call_rcu(struct rcu_head *head,
+		       void (*func)(struct rcu_head *head))
+{
+	struct tsan_cb *cb = malloc(sizeof(*cb));
+	unsigned int h = tsan_cb_hash(head);
+
+	if (!cb)
+		abort();
+	cb->head = head;
+	cb->func = func;
+	__tsan_release(&sim_tsan_rcu_gp);
+	pthread_mutex_lock(&tsan_cb_lock);
+	cb->next = tsan_cb_table[h];
+	tsan_cb_table[h] = cb;
+	pthread_mutex_unlock(&tsan_cb_lock);
+	urcu_memb_call_rcu(head, sim_tsan_rcu_trampoline);
+}
+
+void __wrap_kfree(void *p)
+{
+	__tsan_acquire(&sim_tsan_rcu_gp);
+	__real_kfree(p);
+}
+
+void __wrap_kmem_cache_free(struct kmem_cache *cachep, void *objp)
+{
+	__tsan_acquire(&sim_tsan_rcu_gp);
+	__real_kmem_cache_free(cachep, objp);
+}
+
+void __wrap_kmem_cache_free_bulk(struct kmem_cache *cachep, size_t size,
+				 void **list)
+{
+	__tsan_acquire(&sim_tsan_rcu_gp);
+	__real_kmem_cache_free_bulk(cachep, size, list);
+}
+#endif
+
 long sim_live_kmalloc(void)
 {
 	return uatomic_read(&kmalloc_nr_allocated);

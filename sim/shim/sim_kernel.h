@@ -141,6 +141,20 @@ static inline bool refcount_dec_and_test(refcount_t *r)
 	return false;
 }
 
+/* ---- CUSTOMISED: synchronize_rcu() is liburcu's, whatever the order ---- */
+
+/*
+ * tools/include/linux/kernel.h defines synchronize_rcu() as nothing, and
+ * liburcu's <urcu/map/urcu-memb.h> maps it to urcu_memb_synchronize_rcu():
+ * the later of the two headers wins, silently.  A unit that met liburcu
+ * first would free under running readers.  Here, after both, it is pinned
+ * (sim/shim/tsan.h pins its own, which also tells ThreadSanitizer).
+ */
+#ifndef VFIOSIM_TSAN
+#undef synchronize_rcu
+#define synchronize_rcu		urcu_memb_synchronize_rcu
+#endif
+
 /* ---- DUPLICATED: constants (include/linux/limits.h, x86 pgtable_64_types.h) ---- */
 
 #ifndef S64_MAX
