@@ -192,11 +192,14 @@ static bool tok_dec(const char *s, size_t n, uint64_t max, uint64_t *v)
 		return false;
 	*v = 0;
 	for (i = 0; i < n; i++) {
+		uint64_t d = (uint64_t)(s[i] - '0');
+
 		if (s[i] < '0' || s[i] > '9')
 			return false;
-		if (*v > (max - (uint64_t)(s[i] - '0')) / 10)
+		/* d > max first: (max - d) must not wrap (irq 8 of 0..7) */
+		if (d > max || *v > (max - d) / 10)
 			return false;
-		*v = *v * 10 + (uint64_t)(s[i] - '0');
+		*v = *v * 10 + d;
 	}
 	return true;
 }
