@@ -387,17 +387,22 @@ EXPORT_SYMBOL_GPL(vfio_cookie_region_offset);
 static struct vfio_cookie *vfio_cookie_find_alias(struct vfio_cookie_space *space,
 						  u32 target, u32 attrs)
 {
-	struct vfio_cookie *cookie;
-	unsigned long index = 0;
+	MA_STATE(mas, &space->mt, 0, 0);
+	struct vfio_cookie *cookie, *found = NULL;
 
 	lockdep_assert_held(&space->lock);
 
-	mt_for_each(&space->mt, cookie, index, ULONG_MAX) {
+	/* One walk, not a descent per entry: the mutex keeps writers out. */
+	rcu_read_lock();
+	mas_for_each(&mas, cookie, ULONG_MAX) {
 		if (cookie->kind == VFIO_COOKIE_ALIAS && !cookie->dead &&
-		    cookie->target == target && cookie->attrs == attrs)
-			return cookie;
+		    cookie->target == target && cookie->attrs == attrs) {
+			found = cookie;
+			break;
+		}
 	}
-	return NULL;
+	rcu_read_unlock();
+	return found;
 }
 
 static int vfio_cookie_new_alias(struct vfio_cookie_space *space, u32 target,
@@ -757,12 +762,13 @@ EXPORT_SYMBOL_GPL(vfio_cookie_for_each);
 void vfio_cookie_space_stats(struct vfio_cookie_space *space,
 			     struct vfio_cookie_stats *stats)
 {
+	MA_STATE(mas, &space->mt, 0, 0);
 	struct vfio_cookie *cookie;
-	unsigned long pos = 0;
 
 	memset(stats, 0, sizeof(*stats));
 	mutex_lock(&space->lock);
-	mt_for_each(&space->mt, cookie, pos, ULONG_MAX) {
+	rcu_read_lock();
+	mas_for_each(&mas, cookie, ULONG_MAX) {
 		stats->span_bytes = vfio_cookie_last(cookie) + 1;
 		stats->reserved_bytes += cookie->span;
 		if (cookie->dead) {
@@ -772,6 +778,7 @@ void vfio_cookie_space_stats(struct vfio_cookie_space *space,
 		stats->nr_cookies++;
 		stats->region_bytes += cookie->size;
 	}
+	rcu_read_unlock();
 	mutex_unlock(&space->lock);
 }
 EXPORT_SYMBOL_GPL(vfio_cookie_space_stats);
@@ -832,16 +839,21 @@ static const char *vfio_cookie_check(const struct vfio_cookie_space *space,
 static bool vfio_cookie_has_twin(struct vfio_cookie_space *space,
 				 const struct vfio_cookie *cookie)
 {
+	MA_STATE(mas, &space->mt, 0, 0);
 	struct vfio_cookie *other;
-	unsigned long pos = 0;
+	bool twin = false;
 
-	mt_for_each(&space->mt, other, pos, ULONG_MAX) {
+	rcu_read_lock();
+	mas_for_each(&mas, other, ULONG_MAX) {
 		if (other != cookie && other->kind == VFIO_COOKIE_ALIAS &&
 		    !other->dead && other->target == cookie->target &&
-		    other->attrs == cookie->attrs)
-			return true;
+		    other->attrs == cookie->attrs) {
+			twin = true;
+			break;
+		}
 	}
-	return false;
+	rcu_read_unlock();
+	return twin;
 }
 
 /**
