@@ -37,4 +37,18 @@ extern FILE *vfiosim_fuzz_dump;
 /* Set by the replay driver: do every check on every input, whatever it costs. */
 extern bool vfiosim_fuzz_exact;
 
+/* fuzz_trace.c, for the targets that link vfiosim_fuzz_trace. */
+struct vfiosim_trace;
+struct vfiosim_parse_opts;
+
+/* Say what failed (and the text at fault, if any) and trap. */
+__attribute__((noreturn))
+void vfiosim_fuzz_fail(const char *what, const char *why, const char *text,
+		       size_t len);
+/* @t in canonical form, in a new buffer of *@len bytes. */
+char *vfiosim_fuzz_write(const struct vfiosim_trace *t, size_t *len);
+/* The canonical form of @t parses to @t and writes back the same bytes. */
+void vfiosim_fuzz_canonical(const struct vfiosim_trace *t,
+			    const struct vfiosim_parse_opts *opts);
+
 #endif /* _VFIOSIM_TESTS_FUZZ_H */

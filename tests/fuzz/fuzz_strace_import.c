@@ -49,21 +49,7 @@ struct fz_input {
 	size_t len;
 };
 
-__attribute__((noreturn))
-static void fz_fail(const char *what, const char *why, const char *text,
-		    size_t len)
-{
-	fflush(stdout);
-	fprintf(stderr, "fuzz_strace_import: %s: %s\n", what, why);
-	if (text) {
-		fprintf(stderr, "--- text (%zu bytes) ---\n", len);
-		fwrite(text, 1, len, stderr);
-		fprintf(stderr, "--- end ---\n");
-	}
-	__builtin_trap();
-}
-
-/* The first @n bytes of @p that hold @needle, or NULL (memmem, bounded). */
+/* The first line of @p's @n bytes that starts with @needle, or NULL. */
 static const char *fz_find(const char *p, size_t n, const char *needle)
 {
 	size_t k = strlen(needle), i;
@@ -128,38 +114,24 @@ static void fz_input_free(struct fz_input *in)
 		free(in->path_buf[i]);
 }
 
-/* Write @t in canonical form into a new buffer (*@len bytes). */
-static char *fz_write(const struct vfiosim_trace *t, size_t *len)
-{
-	char *buf = NULL;
-	FILE *f;
-
-	*len = 0;
-	f = open_memstream(&buf, len);
-	if (!f)
-		abort();
-	if (vfiosim_trace_write(t, f))
-		fz_fail("write", "vfiosim_trace_write() failed", NULL, 0);
-	if (fclose(f))
-		abort();
-	return buf;
-}
-
 static void fz_refused(const struct fz_input *in,
 		       const struct vfiosim_strace_import *imp,
 		       const struct vfiosim_error *err)
 {
 	if (imp->trace || imp->text || imp->notes)
-		fz_fail("import", "an error, and something left in the result",
-			NULL, 0);
+		vfiosim_fuzz_fail("import",
+				  "an error, and something left in the result",
+				  NULL, 0);
 	if (!err->msg[0])
-		fz_fail("import", "an error without a message", NULL, 0);
+		vfiosim_fuzz_fail("import", "an error without a message", NULL,
+				  0);
 	if (!strncmp(err->msg, "internal error", 14))
-		fz_fail("import", err->msg, NULL, 0);
+		vfiosim_fuzz_fail("import", err->msg, NULL, 0);
 	if (strcmp(err->file, "fuzz.strace") &&
 	    !(in->opts.sidecar && !strcmp(err->file, "fuzz.sidecar")))
-		fz_fail("import", "the error names neither log nor sidecar",
-			err->file, strlen(err->file));
+		vfiosim_fuzz_fail("import",
+				  "the error names neither log nor sidecar",
+				  err->file, strlen(err->file));
 	if (vfiosim_fuzz_dump)
 		vfiosim_error_print(err, vfiosim_fuzz_dump);
 }
@@ -168,56 +140,37 @@ static void fz_imported(const struct fz_input *in,
 			const struct vfiosim_strace_import *imp)
 {
 	const struct vfiosim_parse_opts popts = { 0 };
-	struct vfiosim_trace *b = NULL;
-	struct vfiosim_error err;
-	char *text, *again, why[1024];
-	size_t len, len2;
+	char why[256];
 	unsigned int i;
 
 	if (!imp->trace || !imp->text || !imp->len)
-		fz_fail("import", "success without a trace", NULL, 0);
+		vfiosim_fuzz_fail("import", "success without a trace", NULL, 0);
 	if (imp->events != imp->trace->nr_events) {
 		snprintf(why, sizeof(why), "%u events counted, %u in the trace",
 			 imp->events, imp->trace->nr_events);
-		fz_fail("counts", why, imp->text, imp->len);
+		vfiosim_fuzz_fail("counts", why, imp->text, imp->len);
 	}
 	if (imp->imported > imp->lines) {
 		snprintf(why, sizeof(why), "%u of %u lines imported",
 			 imp->imported, imp->lines);
-		fz_fail("counts", why, imp->text, imp->len);
+		vfiosim_fuzz_fail("counts", why, imp->text, imp->len);
 	}
 	if (in->opts.strict && imp->nr_notes)
-		fz_fail("strict", "a line not imported, and no error",
-			imp->text, imp->len);
+		vfiosim_fuzz_fail("strict", "a line not imported, and no error",
+				  imp->text, imp->len);
 	for (i = 0; i < imp->nr_notes; i++) {
 		if (imp->notes[i].line < 1 || imp->notes[i].line > imp->lines) {
 			snprintf(why, sizeof(why), "note on line %u of %u",
 				 imp->notes[i].line, imp->lines);
-			fz_fail("notes", why, imp->text, imp->len);
+			vfiosim_fuzz_fail("notes", why, imp->text, imp->len);
 		}
 		if (!imp->notes[i].msg[0])
-			fz_fail("notes", "a note without a message", imp->text,
-				imp->len);
+			vfiosim_fuzz_fail("notes", "a note without a message",
+					  imp->text, imp->len);
 	}
 	if (vfiosim_fuzz_dump)
 		fwrite(imp->text, 1, imp->len, vfiosim_fuzz_dump);
-
-	text = fz_write(imp->trace, &len);
-	if (vfiosim_trace_parse("canonical", text, len, &popts, &b, &err)) {
-		snprintf(why, sizeof(why), "%s:%u:%u: %s", err.file, err.line,
-			 err.column, err.msg);
-		fz_fail("the canonical form does not parse", why, text, len);
-	}
-	if (!vfiosim_trace_equal(imp->trace, b, why, sizeof(why)))
-		fz_fail("the canonical form parses to another trace", why,
-			text, len);
-	again = fz_write(b, &len2);
-	if (len2 != len || memcmp(again, text, len))
-		fz_fail("the canonical form is not a fixed point",
-			"writing it again gives other bytes", again, len2);
-	free(again);
-	free(text);
-	vfiosim_trace_free(b);
+	vfiosim_fuzz_canonical(imp->trace, &popts);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -252,12 +205,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ret2 = vfiosim_strace_import("fuzz.strace", in.log, in.len, &in.opts,
 				     &imp2, &err2);
 	if (ret2 != ret)
-		fz_fail("again", "imported once, refused once", NULL, 0);
+		vfiosim_fuzz_fail("again", "imported once, refused once", NULL,
+				  0);
 	if (ret && memcmp(&err, &err2, sizeof(err)))
-		fz_fail("again", "another error", err2.msg, strlen(err2.msg));
+		vfiosim_fuzz_fail("again", "another error", err2.msg,
+				  strlen(err2.msg));
 	if (!ret && (imp.len != imp2.len || memcmp(imp.text, imp2.text,
 						   imp.len)))
-		fz_fail("again", "another trace", imp2.text, imp2.len);
+		vfiosim_fuzz_fail("again", "another trace", imp2.text,
+				  imp2.len);
 
 	vfiosim_strace_import_free(&imp2);
 out:

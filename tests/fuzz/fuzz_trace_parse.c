@@ -34,37 +34,6 @@ static const char *fz_catalog(void)
 	return env && *env ? env : VFIOSIM_FUZZ_CATALOG;
 }
 
-__attribute__((noreturn))
-static void fz_fail(const char *what, const char *why, const char *text,
-		    size_t len)
-{
-	fflush(stdout);
-	fprintf(stderr, "fuzz_trace_parse: %s: %s\n", what, why);
-	if (text) {
-		fprintf(stderr, "--- canonical form (%zu bytes) ---\n", len);
-		fwrite(text, 1, len, stderr);
-		fprintf(stderr, "--- end ---\n");
-	}
-	__builtin_trap();
-}
-
-/* Write @t in canonical form into a new buffer (*@len bytes, NUL ended). */
-static char *fz_write(const struct vfiosim_trace *t, size_t *len)
-{
-	char *buf = NULL;
-	FILE *f;
-
-	*len = 0;
-	f = open_memstream(&buf, len);
-	if (!f)
-		abort();
-	if (vfiosim_trace_write(t, f))
-		fz_fail("write", "vfiosim_trace_write() failed", NULL, 0);
-	if (fclose(f))
-		abort();
-	return buf;
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
@@ -75,43 +44,31 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct vfiosim_parse_opts opts = { .catalog_dir = fz_catalog() };
-	struct vfiosim_trace *a = NULL, *b = NULL;
+	struct vfiosim_trace *a = NULL;
 	struct vfiosim_error err;
-	char *text, *again, why[1024];
-	size_t len, len2;
+	char *text;
+	size_t len;
 
 	if (vfiosim_trace_parse("fuzz", (const char *)data, size, &opts, &a,
 				&err)) {
 		if (a)
-			fz_fail("parse", "an error, and a trace", NULL, 0);
+			vfiosim_fuzz_fail("parse", "an error, and a trace",
+					  NULL, 0);
 		if (!err.msg[0])
-			fz_fail("parse", "an error without a message", NULL, 0);
+			vfiosim_fuzz_fail("parse", "an error without a message",
+					  NULL, 0);
 		if (vfiosim_fuzz_dump)
 			vfiosim_error_print(&err, vfiosim_fuzz_dump);
 		return 0;
 	}
 	if (!a)
-		fz_fail("parse", "success without a trace", NULL, 0);
-
-	text = fz_write(a, &len);
-	if (vfiosim_fuzz_dump)
+		vfiosim_fuzz_fail("parse", "success without a trace", NULL, 0);
+	if (vfiosim_fuzz_dump) {
+		text = vfiosim_fuzz_write(a, &len);
 		fwrite(text, 1, len, vfiosim_fuzz_dump);
-	if (vfiosim_trace_parse("canonical", text, len, &opts, &b, &err)) {
-		snprintf(why, sizeof(why), "%s:%u:%u: %s", err.file, err.line,
-			 err.column, err.msg);
-		fz_fail("the canonical form does not parse", why, text, len);
+		free(text);
 	}
-	if (!vfiosim_trace_equal(a, b, why, sizeof(why)))
-		fz_fail("the canonical form parses to another trace", why,
-			text, len);
-	again = fz_write(b, &len2);
-	if (len2 != len || memcmp(again, text, len))
-		fz_fail("the canonical form is not a fixed point",
-			"writing it again gives other bytes", again, len2);
-
-	free(again);
-	free(text);
-	vfiosim_trace_free(b);
+	vfiosim_fuzz_canonical(a, &opts);
 	vfiosim_trace_free(a);
 	return 0;
 }
