@@ -106,14 +106,12 @@ target_link_libraries(vfiosim_kernel_flags INTERFACE
 
 # ThreadSanitizer (the tsan preset): the kernel's READ_ONCE and liburcu's
 # rcu_dereference/rcu_assign_pointer as __atomic operations, and an RCU
-# grace period TSan can see (sim/shim/tsan.h, shim.c's free wrappers).
+# grace period TSan can see (sim/shim/tsan.h, shim.c's call_rcu trampoline).
 option(VFIOSIM_TSAN "Build for ThreadSanitizer (-fsanitize=thread in CMAKE_C_FLAGS)" OFF)
 if(VFIOSIM_TSAN)
   target_compile_options(vfiosim_kernel_flags INTERFACE
     "SHELL:-include ${PROJECT_SOURCE_DIR}/sim/shim/tsan.h")
   target_compile_definitions(vfiosim_kernel_flags INTERFACE VFIOSIM_TSAN=1)
-  target_link_options(vfiosim_kernel_flags INTERFACE
-    "LINKER:--wrap=kfree,--wrap=kmem_cache_free,--wrap=kmem_cache_free_bulk")
 endif()
 
 add_library(vfiosim_kmaple OBJECT

@@ -126,19 +126,10 @@ int __wrap_kmem_cache_alloc_bulk(struct kmem_cache *cachep, gfp_t gfp,
 #ifdef VFIOSIM_TSAN
 void __tsan_acquire(void *addr);
 /*
- * ThreadSanitizer: a free after a grace period is ordered after every RCU
+ * ThreadSanitizer: what follows a grace period is ordered after every RCU
  * read-side critical section that ended before it (sim/shim/tsan.h).
  */
 char sim_tsan_rcu_gp;
-
-void __real_kfree(void *p);
-void __wrap_kfree(void *p);
-void __real_kmem_cache_free(struct kmem_cache *cachep, void *objp);
-void __wrap_kmem_cache_free(struct kmem_cache *cachep, void *objp);
-void __real_kmem_cache_free_bulk(struct kmem_cache *cachep, size_t size,
-				 void **list);
-void __wrap_kmem_cache_free_bulk(struct kmem_cache *cachep, size_t size,
-				 void **list);
 
 /*
  * call_rcu() callbacks read what they free before freeing it: each one
@@ -198,25 +189,6 @@ void sim_tsan_call_rcu(struct rcu_head *head,
 	tsan_cb_table[h] = cb;
 	pthread_mutex_unlock(&tsan_cb_lock);
 	urcu_memb_call_rcu(head, sim_tsan_rcu_trampoline);
-}
-
-void __wrap_kfree(void *p)
-{
-	__tsan_acquire(&sim_tsan_rcu_gp);
-	__real_kfree(p);
-}
-
-void __wrap_kmem_cache_free(struct kmem_cache *cachep, void *objp)
-{
-	__tsan_acquire(&sim_tsan_rcu_gp);
-	__real_kmem_cache_free(cachep, objp);
-}
-
-void __wrap_kmem_cache_free_bulk(struct kmem_cache *cachep, size_t size,
-				 void **list)
-{
-	__tsan_acquire(&sim_tsan_rcu_gp);
-	__real_kmem_cache_free_bulk(cachep, size, list);
 }
 #endif
 

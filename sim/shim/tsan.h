@@ -14,18 +14,17 @@
  *   - An RCU grace period orders every read-side critical section that
  *     began before it with what follows it (the free of what was
  *     unpublished).  liburcu does that with membarrier() and counters TSan
- *     cannot see.  So rcu_read_unlock() releases one sync object, and the
- *     frees that follow a grace period (kfree, kmem_cache_free[_bulk],
- *     through the linker's --wrap, shim.c) and synchronize_rcu() acquire
- *     it, and so does every call_rcu() callback before it runs (the
- *     callback reads what it frees).  A reader still inside its critical
+ *     cannot see.  So rcu_read_unlock() and call_rcu() release one sync
+ *     object, and synchronize_rcu() and every call_rcu() callback, before
+ *     it runs (shim.c's trampoline), acquire it: the two places where what
+ *     was unpublished gets freed.  A reader still inside its critical
  *     section has not released, so a free that did not wait for it is
  *     still a race; so is a reader that uses a pointer after its
  *     rcu_read_unlock().
  *
- * The cost: every free is ordered after every critical section that ended
- * before it, which can hide a race between a reader's work and a later
- * free of memory that was never RCU-protected.  docs/reliability.md says
+ * The cost: whatever follows a grace period is ordered after every
+ * critical section that ended before it, which can hide a race between a
+ * reader's work and later work on memory that was never RCU-protected.  docs/reliability.md says
  * what the tsan preset found and what it suppresses (tests/tsan.supp).
  */
 #ifndef _VFIOSIM_TSAN_H
