@@ -263,4 +263,15 @@ uint32_t vfiosim_list_bit(enum vfiosim_list list, const char *name,
 bool vfiosim_list_format(enum vfiosim_list list, uint32_t bits, char *buf,
 			 size_t len);
 
+/*
+ * The trace's mmap prot and flag bits to and from this host's <sys/mman.h>
+ * values (the recorder, the probe and the replay; the strace importer and
+ * generator speak the x86-64 ABI's numbers instead).  Bits that have no
+ * counterpart are dropped.
+ */
+int vfiosim_prot_to_host(uint32_t prot);
+uint32_t vfiosim_prot_from_host(int prot);
+int vfiosim_mflags_to_host(uint32_t mflags);
+uint32_t vfiosim_mflags_from_host(int flags);
+
 #endif /* _VFIOSIM_TRACE_H */

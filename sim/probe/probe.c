@@ -379,21 +379,10 @@ static int ev_rw(struct probe *p, struct vfiosim_event *ev, int fd,
 static int ev_mmap(struct probe *p, struct vfiosim_event *ev, int fd)
 {
 	uint64_t x = resolve(p, ev, &ev->at, fd);
-	int prot = 0, flags = 0;
+	int prot = vfiosim_prot_to_host(ev->prot);
+	int flags = vfiosim_mflags_to_host(ev->mflags);
 	void *want = NULL, *va;
 
-	if (ev->prot & VFIOSIM_PROT_R)
-		prot |= PROT_READ;
-	if (ev->prot & VFIOSIM_PROT_W)
-		prot |= PROT_WRITE;
-	if (ev->prot & VFIOSIM_PROT_X)
-		prot |= PROT_EXEC;
-	if (ev->mflags & VFIOSIM_MAP_SHARED)
-		flags |= MAP_SHARED;
-	if (ev->mflags & VFIOSIM_MAP_PRIVATE)
-		flags |= MAP_PRIVATE;
-	if (ev->mflags & VFIOSIM_MAP_FIXED)
-		flags |= MAP_FIXED;
 	if (ev->has_addr)
 		want = (void *)(uintptr_t)ev->va;
 	va = mmap(want, ev->len, prot, flags, fd, (off_t)x);

@@ -642,12 +642,8 @@ static void rec_mmap(void *addr, size_t len, int prot, int flags, int fd,
 	if (ev) {
 		probe_addr_canon(offs(fd), off, &ev->at);
 		ev->len = len;
-		ev->prot = ((prot & PROT_READ) ? VFIOSIM_PROT_R : 0) |
-			   ((prot & PROT_WRITE) ? VFIOSIM_PROT_W : 0) |
-			   ((prot & PROT_EXEC) ? VFIOSIM_PROT_X : 0);
-		ev->mflags = ((flags & MAP_SHARED) ? VFIOSIM_MAP_SHARED : 0) |
-			     ((flags & MAP_PRIVATE) ? VFIOSIM_MAP_PRIVATE : 0) |
-			     ((flags & MAP_FIXED) ? VFIOSIM_MAP_FIXED : 0);
+		ev->prot = vfiosim_prot_from_host(prot);
+		ev->mflags = vfiosim_mflags_from_host(flags);
 		if (addr) {
 			ev->has_addr = true;
 			ev->va = (uintptr_t)addr;

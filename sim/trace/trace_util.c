@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "vfiosim/trace.h"
 
@@ -463,4 +464,65 @@ unsigned int vfiosim_default_regions(const struct vfiosim_device *d)
 		if (d->regions[i].described && i + 1 > n)
 			n = i + 1;
 	return n;
+}
+
+struct host_bit {
+	uint32_t trace;
+	int host;
+};
+
+static const struct host_bit prot_bits[] = {
+	{ VFIOSIM_PROT_R, PROT_READ },
+	{ VFIOSIM_PROT_W, PROT_WRITE },
+	{ VFIOSIM_PROT_X, PROT_EXEC },
+};
+
+static const struct host_bit map_bits[] = {
+	{ VFIOSIM_MAP_SHARED, MAP_SHARED },
+	{ VFIOSIM_MAP_PRIVATE, MAP_PRIVATE },
+	{ VFIOSIM_MAP_FIXED, MAP_FIXED },
+};
+
+static int to_host(const struct host_bit *t, size_t n, uint32_t bits)
+{
+	int host = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (bits & t[i].trace)
+			host |= t[i].host;
+	return host;
+}
+
+static uint32_t from_host(const struct host_bit *t, size_t n, int host)
+{
+	uint32_t bits = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (host & t[i].host)
+			bits |= t[i].trace;
+	return bits;
+}
+
+#define NBITS(t)	(sizeof(t) / sizeof((t)[0]))
+
+int vfiosim_prot_to_host(uint32_t prot)
+{
+	return to_host(prot_bits, NBITS(prot_bits), prot);
+}
+
+uint32_t vfiosim_prot_from_host(int prot)
+{
+	return from_host(prot_bits, NBITS(prot_bits), prot);
+}
+
+int vfiosim_mflags_to_host(uint32_t mflags)
+{
+	return to_host(map_bits, NBITS(map_bits), mflags);
+}
+
+uint32_t vfiosim_mflags_from_host(int flags)
+{
+	return from_host(map_bits, NBITS(map_bits), flags);
 }

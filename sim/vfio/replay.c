@@ -743,7 +743,7 @@ static uint32_t vma_intent(const struct vfiosim_event *ev,
 static void ev_mmap(struct sim_replay *r)
 {
 	const struct vfiosim_event *ev = r->ev;
-	int prot = 0, flags = 0, ret;
+	int prot, flags, ret;
 	struct vfiosim_vfio_vma vma;
 	uint64_t off, addr = 0, va = 0;
 	uint32_t want;
@@ -751,16 +751,8 @@ static void ev_mmap(struct sim_replay *r)
 
 	if (!resolve_at(r, &off))
 		return;
-	if (ev->prot & VFIOSIM_PROT_R)
-		prot |= PROT_READ;
-	if (ev->prot & VFIOSIM_PROT_W)
-		prot |= PROT_WRITE;
-	if (ev->prot & VFIOSIM_PROT_X)
-		prot |= PROT_EXEC;
-	if (ev->mflags & VFIOSIM_MAP_SHARED)
-		flags |= MAP_SHARED;
-	if (ev->mflags & VFIOSIM_MAP_PRIVATE)
-		flags |= MAP_PRIVATE;
+	prot = vfiosim_prot_to_host(ev->prot);
+	flags = vfiosim_mflags_to_host(ev->mflags & ~VFIOSIM_MAP_FIXED);
 	/* Where the recorded run's mapping went. */
 	if (ev->has_addr && (ev->mflags & VFIOSIM_MAP_FIXED)) {
 		flags |= MAP_FIXED;
