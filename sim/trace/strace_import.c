@@ -268,13 +268,25 @@ static void sanitize(char *s)
 
 static struct op *new_op(struct imp *imp, enum opkind kind);
 
+/* A comment in the trace, at the current line: nothing is imported. */
+static int comment(struct imp *imp, const char *msg)
+{
+	struct op *op = new_op(imp, OPK_NOTE);
+
+	if (!op)
+		return nomem(imp);
+	op->msg = strdup(msg);
+	if (!op->msg)
+		return nomem(imp);
+	return 0;
+}
+
 /* A line that cannot be imported: a note, or with --strict an error. */
 static __attribute__((format(printf, 3, 4)))
 int note(struct imp *imp, unsigned int line, const char *fmt, ...)
 {
 	struct vfiosim_strace_import *out = imp->out;
 	struct vfiosim_strace_note *n;
-	struct op *op;
 	va_list ap;
 	char msg[160];
 
@@ -291,13 +303,9 @@ int note(struct imp *imp, unsigned int line, const char *fmt, ...)
 	n = &out->notes[out->nr_notes++];
 	n->line = line;
 	snprintf(n->msg, sizeof(n->msg), "%s", msg);
-	op = new_op(imp, OPK_NOTE);
-	if (!op)
-		return nomem(imp);
-	op->line = line;
-	op->msg = strdup(msg);
-	if (!op->msg)
-		return nomem(imp);
+	if (comment(imp, msg))
+		return -1;
+	imp->ops[imp->nops - 1].line = line;
 	imp->line_used = true;
 	return 0;
 }
@@ -1971,16 +1979,9 @@ static int ioctl_device(struct imp *imp, int proc, struct fdent *e,
 	 * for; the simulator has no IOMMU.
 	 */
 	if (cmd >= 0x3b76 && cmd <= 0x3b78 && !c->is_err) {
-		struct op *n = new_op(imp, OPK_NOTE);
-
-		if (!n)
-			return nomem(imp);
-		n->msg = strdup("an iommufd ioctl of the device fd (part of "
-				"opening the cdev: not an event)");
-		if (!n->msg)
-			return nomem(imp);
 		imp->line_used = true;
-		return 0;
+		return comment(imp,
+			       "an iommufd ioctl of the device fd (part of opening the cdev: not an event)");
 	}
 	if (!c->is_err && (c->ret < 0 ||
 			   (c->ret && (kind == VFIOSIM_OP_IRQSET ||
@@ -2049,17 +2050,9 @@ static int do_ioctl(struct imp *imp, int proc, const struct call *c)
 	if (c->unknown)
 		return note(imp, imp->lineno,
 			    "VFIO_GROUP_GET_DEVICE_FD did not return");
-	if (c->is_err) {
-		struct op *op = new_op(imp, OPK_NOTE);
-
-		if (!op)
-			return nomem(imp);
-		op->msg = strdup("VFIO_GROUP_GET_DEVICE_FD failed: no device "
-				 "fd, no event");
-		if (!op->msg)
-			return nomem(imp);
-		return 0;
-	}
+	if (c->is_err)
+		return comment(imp,
+			       "VFIO_GROUP_GET_DEVICE_FD failed: no device fd, no event");
 	if (c->ret < 0 || c->ret > INT_MAX)
 		return call_fail(imp, c, c->n, "expected an fd as the result");
 	{
