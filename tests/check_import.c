@@ -831,6 +831,35 @@ START_TEST(test_not_imported_lines)
 }
 END_TEST
 
+/*
+ * Lines that are imported as comments, not notes, so --strict takes them:
+ * the iommufd ioctls of a cdev (BIND_IOMMUFD and the attaches), which the
+ * trace's open stands for, and a VFIO_GROUP_GET_DEVICE_FD that failed.
+ */
+START_TEST(test_comment_lines_are_not_notes)
+{
+	static const char log[] =
+		"openat(AT_FDCWD</tmp>, \"/dev/vfio/devices/vfio3\", O_RDWR) = 5</dev/vfio/devices/vfio3>\n"
+		"ioctl(5</dev/vfio/devices/vfio3>, VFIO_DEVICE_BIND_IOMMUFD, 0x7ff0) = 0\n"
+		"ioctl(5</dev/vfio/devices/vfio3>, VFIO_DEVICE_ATTACH_IOMMUFD_PT, 0x7ff0) = 0\n"
+		"ioctl(4</dev/vfio/7>, VFIO_GROUP_GET_DEVICE_FD, 0x1) = -1 ENODEV (No such device)\n";
+	struct vfiosim_strace_opts o = { .strict = true };
+	struct vfiosim_strace_import imp;
+	struct vfiosim_error err;
+
+	ck_assert_int_eq(vfiosim_strace_import("x.log", log, strlen(log), &o,
+					       &imp, &err), 0);
+	ck_assert_uint_eq(imp.nr_notes, 0);
+	ck_assert_ptr_nonnull(strstr(imp.text,
+				     "# line 2 not imported: an iommufd ioctl of the device fd (part of opening the cdev: not an event)\n"));
+	ck_assert_ptr_nonnull(strstr(imp.text,
+				     "# line 3 not imported: an iommufd ioctl"));
+	ck_assert_ptr_nonnull(strstr(imp.text,
+				     "# line 4 not imported: VFIO_GROUP_GET_DEVICE_FD failed: no device fd, no event\n"));
+	vfiosim_strace_import_free(&imp);
+}
+END_TEST
+
 /* The sidecar of a real H100 guest (vfio-clients.md Appendix A). */
 START_TEST(test_sidecar_h100)
 {
@@ -999,6 +1028,7 @@ static Suite *import_suite(void)
 	tcase_add_test(tu, test_untraced_thread_is_adopted);
 	tcase_add_test(tu, test_fd_life);
 	tcase_add_test(tu, test_not_imported_lines);
+	tcase_add_test(tu, test_comment_lines_are_not_notes);
 	tcase_add_test(tu, test_sidecar_h100);
 	tcase_add_test(tu, test_strings_and_requests);
 	tcase_add_test(tu, test_sidecar_errors);
