@@ -370,6 +370,24 @@ static struct rec *rec_new(struct gen *g, int pid, const char *name)
 	return r;
 }
 
+/*
+ * A new record of @name, with its entry (@a) and exit (@b) texts open;
+ * NULL when one of the three cannot be had.
+ */
+static struct rec *rec_open(struct gen *g, int pid, const char *name,
+			    struct buf *a, struct buf *b)
+{
+	struct rec *r = rec_new(g, pid, name);
+
+	if (!r || !buf_open(a))
+		return NULL;
+	if (!buf_open(b)) {
+		free(buf_close(a));
+		return NULL;
+	}
+	return r;
+}
+
 static void rec_free(struct rec *r)
 {
 	free(r->entry);
@@ -525,15 +543,12 @@ static void set_result(struct rec *r, int err, int64_t val, bool hex)
 static bool rec_ioctl(struct gen *g, struct gproc *p, int fd, uint64_t cmd,
 		      const char *arg, int err, int64_t val)
 {
-	struct rec *r = rec_new(g, p->pid, "ioctl");
+	struct rec *r;
 	struct buf a, b;
 
-	if (!r || !buf_open(&a))
+	r = rec_open(g, p->pid, "ioctl", &a, &b);
+	if (!r)
 		return false;
-	if (!buf_open(&b)) {
-		free(buf_close(&a));
-		return false;
-	}
 	fputs("ioctl(", a.f);
 	put_fd(g, a.f, p, fd);
 	fputs(", ", a.f);
@@ -552,15 +567,12 @@ static bool rec_ioctl(struct gen *g, struct gproc *p, int fd, uint64_t cmd,
 static bool rec_openat(struct gen *g, struct gproc *p, const char *path,
 		       int fd, int err)
 {
-	struct rec *r = rec_new(g, p->pid, "openat");
+	struct rec *r;
 	struct buf a, b;
 
-	if (!r || !buf_open(&a))
+	r = rec_open(g, p->pid, "openat", &a, &b);
+	if (!r)
 		return false;
-	if (!buf_open(&b)) {
-		free(buf_close(&a));
-		return false;
-	}
 	switch (g->o->xlat) {
 	case VFIOSIM_STRACE_XLAT_RAW:
 		fputs("openat(-100", a.f);
@@ -691,17 +703,14 @@ static bool ev_rw(struct gen *g, unsigned int i, struct gproc *p, bool write)
 	const struct vfiosim_event *ev = &g->t->events[i];
 	uint64_t off = legacy_off(&ev->at), n, k;
 	int dev = fd_dev(p, ev->fd), err;
-	struct rec *r = rec_new(g, p->pid, write ? "pwrite64" : "pread64");
+	struct rec *r;
 	uint8_t bytes[4096];
 	struct buf a, b;
 	int64_t val;
 
-	if (!r || !buf_open(&a))
+	r = rec_open(g, p->pid, write ? "pwrite64" : "pread64", &a, &b);
+	if (!r)
 		return false;
-	if (!buf_open(&b)) {
-		free(buf_close(&a));
-		return false;
-	}
 	result_of(g, i, &err, &val, (int64_t)ev->len);
 	n = write ? ev->len : (!err && val > 0 ? (uint64_t)val : 0);
 	if (n > g->o->strsize)
@@ -742,17 +751,14 @@ static bool ev_mmap(struct gen *g, unsigned int i, struct gproc *p)
 {
 	const struct vfiosim_event *ev = &g->t->events[i];
 	uint64_t off = legacy_off(&ev->at);
-	struct rec *r = rec_new(g, p->pid, "mmap");
+	struct rec *r;
 	struct buf a, b;
 	int64_t val;
 	int err;
 
-	if (!r || !buf_open(&a))
+	r = rec_open(g, p->pid, "mmap", &a, &b);
+	if (!r)
 		return false;
-	if (!buf_open(&b)) {
-		free(buf_close(&a));
-		return false;
-	}
 	result_of(g, i, &err, &val,
 		  (int64_t)(ev->has_addr ? ev->va : 0x7f0000000000ULL));
 	fputs("mmap(", a.f);
@@ -795,15 +801,12 @@ static bool mapped(const struct gproc *p, uint64_t va, uint64_t len)
 static bool ev_munmap(struct gen *g, struct gproc *p, uint64_t va,
 		      uint64_t len, int err, int64_t val)
 {
-	struct rec *r = rec_new(g, p->pid, "munmap");
+	struct rec *r;
 	struct buf a, b;
 
-	if (!r || !buf_open(&a))
+	r = rec_open(g, p->pid, "munmap", &a, &b);
+	if (!r)
 		return false;
-	if (!buf_open(&b)) {
-		free(buf_close(&a));
-		return false;
-	}
 	fprintf(a.f, "munmap(%#" PRIx64 ", %" PRIu64, va, len);
 	fputs(")", b.f);
 	r->splittable = true;
@@ -814,17 +817,14 @@ static bool ev_munmap(struct gen *g, struct gproc *p, uint64_t va,
 static bool ev_close(struct gen *g, unsigned int i, struct gproc *p)
 {
 	const struct vfiosim_event *ev = &g->t->events[i];
-	struct rec *r = rec_new(g, p->pid, "close");
+	struct rec *r;
 	struct buf a, b;
 	int64_t val;
 	int err;
 
-	if (!r || !buf_open(&a))
+	r = rec_open(g, p->pid, "close", &a, &b);
+	if (!r)
 		return false;
-	if (!buf_open(&b)) {
-		free(buf_close(&a));
-		return false;
-	}
 	result_of(g, i, &err, &val, 0);
 	fputs("close(", a.f);
 	put_fd(g, a.f, p, ev->fd);
@@ -839,18 +839,15 @@ static bool ev_close(struct gen *g, unsigned int i, struct gproc *p)
 static bool ev_dup(struct gen *g, unsigned int i, struct gproc *p)
 {
 	const struct vfiosim_event *ev = &g->t->events[i];
-	struct rec *r = rec_new(g, p->pid, "dup2");
+	struct rec *r;
 	struct gfd *src = gfd_find(p, ev->fd);
 	char path[48] = "";
 	struct buf a, b;
 	int dev = -1;
 
-	if (!r || !buf_open(&a))
+	r = rec_open(g, p->pid, "dup2", &a, &b);
+	if (!r)
 		return false;
-	if (!buf_open(&b)) {
-		free(buf_close(&a));
-		return false;
-	}
 	if (src) {
 		snprintf(path, sizeof(path), "%s", src->path);
 		dev = src->dev;
@@ -871,17 +868,14 @@ static bool ev_dup(struct gen *g, unsigned int i, struct gproc *p)
 static bool ev_fork(struct gen *g, unsigned int i, struct gproc *p)
 {
 	const struct vfiosim_event *ev = &g->t->events[i];
-	struct rec *r = rec_new(g, p->pid, "clone");
+	struct rec *r;
 	struct gproc *c;
 	struct buf a, b;
 	unsigned int pi = (unsigned int)(p - g->procs);
 
-	if (!r || !buf_open(&a))
+	r = rec_open(g, p->pid, "clone", &a, &b);
+	if (!r)
 		return false;
-	if (!buf_open(&b)) {
-		free(buf_close(&a));
-		return false;
-	}
 	fputs("clone(child_stack=NULL, flags=", a.f);
 	switch (g->o->xlat) {
 	case VFIOSIM_STRACE_XLAT_RAW:
