@@ -234,6 +234,30 @@ static const struct option all_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/*
+ * What getopt_long() returns that every command takes alike: -h/--help,
+ * a missing argument and an unknown option.  Returns the exit status.
+ */
+static int opt_common(const struct cli *cli, int opt, char **argv,
+		      const char *help)
+{
+	switch (opt) {
+	case 'h':
+	case OPT_HELP:
+		fputs(help, stdout);
+		return fflush(stdout) ? EXIT_USAGE : 0;
+	case ':':
+		return usage_error(cli, "option '%s' needs an argument",
+				   argv[optind - 1]);
+	default:
+		if (optopt)
+			return usage_error(cli, "unknown option '-%c'",
+					   optopt);
+		return usage_error(cli, "unknown option '%s'",
+				   argv[optind - 1]);
+	}
+}
+
 static int design_from_name(const char *name)
 {
 	int d;
@@ -320,19 +344,8 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 		case OPT_CATALOG:
 			cli->catalog = optarg;
 			break;
-		case 'h':
-		case OPT_HELP:
-			fputs(help, stdout);
-			return fflush(stdout) ? EXIT_USAGE : 0;
-		case ':':
-			return usage_error(cli, "option '%s' needs an argument",
-					   argv[optind - 1]);
 		default:
-			if (optopt)
-				return usage_error(cli, "unknown option '-%c'",
-						   optopt);
-			return usage_error(cli, "unknown option '%s'",
-					   argv[optind - 1]);
+			return opt_common(cli, opt, argv, help);
 		}
 	}
 	return -1;
@@ -908,19 +921,9 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
 		case 'o':
 			out_path = optarg;
 			break;
-		case 'h':
-		case OPT_HELP:
-			free(paths);
-			fputs(help_import, stdout);
-			return fflush(stdout) ? EXIT_USAGE : 0;
-		case ':':
-			free(paths);
-			return usage_error(cli, "option '%s' needs an argument",
-					   argv[optind - 1]);
 		default:
 			free(paths);
-			return usage_error(cli, "unknown option '%s'",
-					   argv[optind - 1]);
+			return opt_common(cli, opt, argv, help_import);
 		}
 	}
 	sopts.device_paths = paths;
@@ -1081,16 +1084,8 @@ static int cmd_gen_strace(struct cli *cli, int argc, char **argv)
 		case OPT_CATALOG:
 			cli->catalog = optarg;
 			break;
-		case 'h':
-		case OPT_HELP:
-			fputs(help_gen, stdout);
-			return fflush(stdout) ? EXIT_USAGE : 0;
-		case ':':
-			return usage_error(cli, "option '%s' needs an argument",
-					   argv[optind - 1]);
 		default:
-			return usage_error(cli, "unknown option '%s'",
-					   argv[optind - 1]);
+			return opt_common(cli, opt, argv, help_gen);
 		}
 		if (ret >= 0)
 			return ret;
