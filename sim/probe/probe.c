@@ -222,35 +222,13 @@ static int ev_info(struct probe *p, struct vfiosim_event *ev, int fd)
 	return 0;
 }
 
-static uint32_t cap_chain(const struct vfiosim_event *ev, const uint8_t *buf,
-			  uint32_t argsz, uint32_t at)
-{
-	const struct vfio_info_cap_header *h;
-	uint32_t caps = 0;
-	unsigned int guard;
-
-	for (guard = 0; at && guard < 32; guard++) {
-		if (at < sizeof(struct vfio_region_info) ||
-		    at + sizeof(*h) > argsz || at + sizeof(*h) > PROBE_INFO_BUF)
-			break;
-		h = (const void *)(buf + at);
-		if (h->id >= 1 && h->id <= 3)
-			caps |= 1u << h->id;
-		else
-			fprintf(stderr, "vfiosim-probe: line %u: capability "
-				"%u has no word in vfiotrace 1\n", ev->line,
-				h->id);
-		at = h->next;
-	}
-	return caps;
-}
-
 static int ev_rinfo(struct probe *p, struct vfiosim_event *ev, int fd)
 {
 	uint8_t buf[PROBE_INFO_BUF] = { 0 };
 	struct vfio_region_info *ri = (void *)buf;
 	struct vfiosim_result *r = &ev->expect;
 	struct probe_offsets *o = fd_offsets(p, fd);
+	uint32_t unknown;
 
 	if (!ev->has_argsz) {
 		ev->has_argsz = true;
@@ -264,19 +242,11 @@ static int ev_rinfo(struct probe *p, struct vfiosim_event *ev, int fd)
 		set_err(r, -errno);
 		return 0;
 	}
-	memset(r, 0, sizeof(*r));
-	r->present = true;
-	r->has_argsz = r->has_flags = r->has_size = r->has_off = true;
-	r->argsz = ri->argsz;
-	r->flags = ri->flags;
-	r->size = ri->size;
-	r->off.kind = VFIOSIM_ADDR_REGION;
-	r->off.index = ev->idx;
-	r->off.from_fd = -1;
-	if ((ri->flags & VFIO_REGION_INFO_FLAG_CAPS) && ri->cap_offset) {
-		r->has_caps = true;
-		r->caps = cap_chain(ev, buf, ri->argsz, ri->cap_offset);
-	}
+	unknown = probe_region_result(r, ri, sizeof(buf), ev->argsz, ev->idx);
+	if (unknown)
+		fprintf(stderr,
+			"vfiosim-probe: line %u: capability %u has no word in vfiotrace 1\n",
+			ev->line, unknown);
 	if (ev->idx < VFIOSIM_MAX_REGIONS) {
 		o->known[ev->idx] = true;
 		o->off[ev->idx] = ri->offset;

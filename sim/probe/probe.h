@@ -49,6 +49,17 @@ int probe_describe(struct probe_vfio *v, const char *bdf, const char *name,
 		   FILE *out);
 /* The same from a device fd the caller has; -1 if the kernel refuses. */
 int probe_describe_fd(int fd, const char *bdf, const char *name, FILE *out);
+struct vfio_region_info;
+/*
+ * The expected result of a GET_REGION_INFO of region @index that the
+ * kernel answered: @ri as it filled it, @len bytes of it readable, @argsz
+ * the size the caller gave (the capability chain is only there when it
+ * fitted).  Returns the first capability id that vfiotrace 1 has no word
+ * for (it is left out), or 0.
+ */
+uint32_t probe_region_result(struct vfiosim_result *r,
+			     const struct vfio_region_info *ri, size_t len,
+			     uint32_t argsz, uint32_t index);
 /* "Linux 6.12.117+deb12-amd64" style text of the running kernel. */
 void probe_kernel_release(char *buf, size_t len);
 

@@ -440,6 +440,42 @@ static void describe_region(FILE *out, int fd, const char *name,
 	fputc('\n', out);
 }
 
+uint32_t probe_region_result(struct vfiosim_result *r,
+			     const struct vfio_region_info *ri, size_t len,
+			     uint32_t argsz, uint32_t index)
+{
+	const struct vfio_info_cap_header *h;
+	uint32_t at = 0, unknown = 0;
+	unsigned int guard;
+
+	memset(r, 0, sizeof(*r));
+	r->present = true;
+	r->has_argsz = r->has_flags = r->has_size = r->has_off = true;
+	r->argsz = ri->argsz;
+	r->flags = ri->flags;
+	r->size = ri->size;
+	r->off.kind = VFIOSIM_ADDR_REGION;
+	r->off.index = index;
+	r->off.from_fd = -1;
+	if ((ri->flags & VFIO_REGION_INFO_FLAG_CAPS) && ri->argsz <= argsz) {
+		at = ri->cap_offset;
+		r->has_caps = at != 0;
+	}
+	if (len > ri->argsz)
+		len = ri->argsz;
+	for (guard = 0; at && guard < 32; guard++) {
+		if (at < sizeof(*ri) || at + sizeof(*h) > len)
+			break;
+		h = (const void *)((const uint8_t *)ri + at);
+		if (h->id >= 1 && h->id <= 3)
+			r->caps |= 1u << h->id;
+		else if (!unknown)
+			unknown = h->id;
+		at = h->next;
+	}
+	return unknown;
+}
+
 int probe_describe_fd(int fd, const char *bdf, const char *name, FILE *out)
 {
 	struct vfio_device_info info = { .argsz = sizeof(info) };

@@ -302,29 +302,10 @@ static void rec_get_info(int fd, struct vfio_device_info *info,
 	ev->expect.flags = info->flags;
 }
 
-static uint32_t cap_ids(const uint8_t *buf, uint32_t argsz, uint32_t at)
-{
-	const struct vfio_info_cap_header *h;
-	uint32_t caps = 0;
-	unsigned int guard;
-
-	for (guard = 0; at && guard < 32; guard++) {
-		if (at < sizeof(struct vfio_region_info) ||
-		    at + sizeof(*h) > argsz)
-			break;
-		h = (const void *)(buf + at);
-		if (h->id >= 1 && h->id <= 3)
-			caps |= 1u << h->id;
-		at = h->next;
-	}
-	return caps;
-}
-
 static void rec_region_info(int fd, struct vfio_region_info *ri,
 			    uint32_t argsz, uint32_t index, int ret, int err)
 {
 	struct vfiosim_event *ev = ev_new(VFIOSIM_OP_RINFO, fd);
-	struct vfiosim_result *r;
 
 	if (!ev)
 		return;
@@ -335,22 +316,7 @@ static void rec_region_info(int fd, struct vfio_region_info *ri,
 		result_value(ev, -1, err);
 		return;
 	}
-	r = &ev->expect;
-	r->present = true;
-	r->has_argsz = r->has_flags = r->has_size = r->has_off = true;
-	r->argsz = ri->argsz;
-	r->flags = ri->flags;
-	r->size = ri->size;
-	r->off.kind = VFIOSIM_ADDR_REGION;
-	r->off.index = index;
-	r->off.from_fd = -1;
-	/* the chain is only there when it fitted in what the caller gave */
-	if ((ri->flags & VFIO_REGION_INFO_FLAG_CAPS) && ri->cap_offset &&
-	    ri->argsz <= argsz) {
-		r->has_caps = true;
-		r->caps = cap_ids((const uint8_t *)ri, ri->argsz,
-				  ri->cap_offset);
-	}
+	probe_region_result(&ev->expect, ri, argsz, argsz, index);
 	if (index < VFIOSIM_MAX_REGIONS) {
 		offs(fd)->known[index] = true;
 		offs(fd)->off[index] = ri->offset;
