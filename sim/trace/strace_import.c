@@ -1409,6 +1409,21 @@ static struct op *event(struct imp *imp, int proc, enum vfiosim_op kind)
 	return op;
 }
 
+/* An event on device fd @fd, whose table entry is @e. */
+static struct op *dev_event(struct imp *imp, int proc, enum vfiosim_op kind,
+			    const struct fdent *e, int64_t fd)
+{
+	struct op *op = event(imp, proc, kind);
+
+	if (!op)
+		return NULL;
+	op->fd = (int)fd;
+	op->ent = e->ent;
+	op->file = e->file;
+	op->dev = imp->files[e->file].dev;
+	return op;
+}
+
 static void set_result(struct op *op, const struct call *c)
 {
 	if (c->unknown)
@@ -1989,13 +2004,9 @@ static int ioctl_device(struct imp *imp, int proc, struct fdent *e,
 				       kind == VFIOSIM_OP_IOEVENTFD))))
 		return note(imp, imp->lineno, "ioctl result %" PRId64
 			    " is not a result a trace can record", c->ret);
-	op = event(imp, proc, kind);
+	op = dev_event(imp, proc, kind, e, fd);
 	if (!op)
 		return nomem(imp);
-	op->fd = (int)fd;
-	op->ent = e->ent;
-	op->file = e->file;
-	op->dev = imp->files[e->file].dev;
 	op->cmd = cmd;
 	set_result(op, c);
 	if (kind == VFIOSIM_OP_RESET) {
@@ -2147,13 +2158,10 @@ static int do_rw(struct imp *imp, int proc, const struct call *c, bool write)
 		return 0;
 	if (!c->is_err && c->ret < 0)
 		return call_fail(imp, c, c->n, "expected a byte count or -1");
-	op = event(imp, proc, write ? VFIOSIM_OP_WR : VFIOSIM_OP_RD);
+	op = dev_event(imp, proc, write ? VFIOSIM_OP_WR : VFIOSIM_OP_RD, e,
+		       f.fd);
 	if (!op)
 		return nomem(imp);
-	op->fd = (int)f.fd;
-	op->ent = e->ent;
-	op->file = e->file;
-	op->dev = imp->files[e->file].dev;
 	op->off = off;
 	op->len = count;
 	set_result(op, c);
@@ -2246,13 +2254,9 @@ static int do_mmap(struct imp *imp, int proc, const struct call *c)
 		return note(imp, imp->lineno,
 			    "mmap of device fd %" PRId64 " with flags this "
 			    "importer does not know", f.fd);
-	op = event(imp, proc, VFIOSIM_OP_MMAP);
+	op = dev_event(imp, proc, VFIOSIM_OP_MMAP, e, f.fd);
 	if (!op)
 		return nomem(imp);
-	op->fd = (int)f.fd;
-	op->ent = e->ent;
-	op->file = e->file;
-	op->dev = imp->files[e->file].dev;
 	op->off = off;
 	op->len = len;
 	op->prot = (prot & 1 ? VFIOSIM_PROT_R : 0) |
