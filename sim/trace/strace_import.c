@@ -268,13 +268,14 @@ static void sanitize(char *s)
 
 static struct op *new_op(struct imp *imp, enum opkind kind);
 
-/* A comment in the trace, at the current line: nothing is imported. */
-static int comment(struct imp *imp, const char *msg)
+/* A comment in the trace for log line @line: nothing is imported. */
+static int comment(struct imp *imp, unsigned int line, const char *msg)
 {
 	struct op *op = new_op(imp, OPK_NOTE);
 
 	if (!op)
 		return nomem(imp);
+	op->line = line;
 	op->msg = strdup(msg);
 	if (!op->msg)
 		return nomem(imp);
@@ -303,9 +304,8 @@ int note(struct imp *imp, unsigned int line, const char *fmt, ...)
 	n = &out->notes[out->nr_notes++];
 	n->line = line;
 	snprintf(n->msg, sizeof(n->msg), "%s", msg);
-	if (comment(imp, msg))
+	if (comment(imp, line, msg))
 		return -1;
-	imp->ops[imp->nops - 1].line = line;
 	imp->line_used = true;
 	return 0;
 }
@@ -1995,7 +1995,7 @@ static int ioctl_device(struct imp *imp, int proc, struct fdent *e,
 	 */
 	if (cmd >= 0x3b76 && cmd <= 0x3b78 && !c->is_err) {
 		imp->line_used = true;
-		return comment(imp,
+		return comment(imp, imp->lineno,
 			       "an iommufd ioctl of the device fd (part of opening the cdev: not an event)");
 	}
 	if (!c->is_err && (c->ret < 0 ||
@@ -2062,7 +2062,7 @@ static int do_ioctl(struct imp *imp, int proc, const struct call *c)
 		return note(imp, imp->lineno,
 			    "VFIO_GROUP_GET_DEVICE_FD did not return");
 	if (c->is_err)
-		return comment(imp,
+		return comment(imp, imp->lineno,
 			       "VFIO_GROUP_GET_DEVICE_FD failed: no device fd, no event");
 	if (c->ret < 0 || c->ret > INT_MAX)
 		return call_fail(imp, c, c->n, "expected an fd as the result");
